@@ -22,9 +22,7 @@ def normalize_ftl_id(value: object, field: str) -> str:
     text = str(value).strip() if value is not None else ""
     if not _FTL_ID.fullmatch(text):
         shown = text if len(text) <= 60 else text[:57] + "..."
-        raise InvalidArgumentError(
-            f"{field} must be a 32-character hexadecimal FTL ID, got {shown!r}"
-        )
+        raise InvalidArgumentError(f"{field} must be a 32-character hexadecimal FTL ID, got {shown!r}")
     return text.upper()
 
 

@@ -1,0 +1,90 @@
+"""Plain-Python entry point: ``fetch_pools_bundle(event_id, pool_round_id) -> dict``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ftl_scraper.arguments import PoolsArguments
+from ftl_scraper.errors import FtlError
+from ftl_scraper.outcome import CrawlOutcome, ExitStatus
+
+_PROJECT_SETTINGS = "ftl_scraper.settings"
+
+
+def fetch_pools_bundle(
+    event_id: str,
+    pool_round_id: str,
+    *,
+    force_refresh: bool = False,
+    partial: bool = False,
+    timeout: float | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Crawl one FTL pool round and return its bundle (see ``PoolsBundle``).
+
+    ``timeout`` is the per-request download timeout in seconds; ``settings`` are Scrapy
+    settings for this call only (e.g. ``{"FTL_BASE_URL": ...}``). Raises the project's
+    ``FtlError`` subclass that says what failed; with ``partial=True`` a bundle with
+    ``"complete": false`` is returned instead when some pages failed.
+
+    Each call runs ``scrapy crawl pools`` in a child process: Twisted's reactor cannot be
+    restarted in one process (ReactorNotRestartable), and a child keeps Scrapy's logging
+    and settings out of the caller's process. Credentials travel in the environment only.
+    """
+    # fail on a bad ID here, with the same message the CLI gives, before starting a process
+    PoolsArguments.parse({"event": event_id, "round": pool_round_id})
+    overrides = dict(settings or {})
+    if timeout is not None:
+        overrides["DOWNLOAD_TIMEOUT"] = timeout
+    with tempfile.TemporaryDirectory(prefix="ftl_scraper-") as workdir:
+        bundle_path = Path(workdir) / "bundle.json"
+        outcome_path = Path(workdir) / "outcome.json"
+        overrides["FTL_OUTCOME_FILE"] = str(outcome_path)
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "pools",
+            "-a", f"event={event_id}",
+            "-a", f"round={pool_round_id}",
+            "-a", f"force_refresh={int(force_refresh)}",
+            "-a", f"partial={int(partial)}",
+            "-O", f"{bundle_path}:json",
+            *_setting_options(overrides),
+        ]  # fmt: skip
+        completed = subprocess.run(
+            command,
+            env={**os.environ, "SCRAPY_SETTINGS_MODULE": _PROJECT_SETTINGS},
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        outcome = _read_outcome(outcome_path, completed)
+        if outcome.status in (ExitStatus.OK, ExitStatus.PARTIAL):
+            [bundle] = json.loads(bundle_path.read_text(encoding="utf-8"))
+            return dict(bundle)
+        raise outcome.errors[0]
+
+
+def _setting_options(settings: Mapping[str, Any]) -> list[str]:
+    options = []
+    for name, value in settings.items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        options += ["-s", f"{name}={text}"]
+    return options
+
+
+def _read_outcome(path: Path, completed: subprocess.CompletedProcess[str]) -> CrawlOutcome:
+    if path.exists():
+        return CrawlOutcome.from_json(json.loads(path.read_text(encoding="utf-8")))
+    last_line = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+    return CrawlOutcome(
+        ExitStatus.FAILED,
+        [FtlError(f"the crawl process exited with status {completed.returncode}: {last_line}")],
+    )

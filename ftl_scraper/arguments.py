@@ -1,0 +1,62 @@
+"""The `pools` spider's arguments, validated and documented in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from ftl_scraper.errors import InvalidArgumentError
+from ftl_scraper.urls import ids_from_pools_url, normalize_ftl_id
+
+
+class PoolsArguments(BaseModel):
+    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event: str | None = Field(None, description="FTL event ID (32 hex characters)")
+    round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
+    url: str | None = Field(None, description="Any FTL pools URL carrying both IDs")
+    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
+    partial: bool = Field(False, description="Keep going past failed pages; report them")
+
+    _event_id: str = PrivateAttr()
+    _pool_round_id: str = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _resolve_ids(self) -> PoolsArguments:
+        # resolved here, so a malformed ID fails before any request is made
+        if self.event is not None and self.round is not None:
+            self._event_id = normalize_ftl_id(self.event, "event")
+            self._pool_round_id = normalize_ftl_id(self.round, "round")
+        elif self.url is not None:
+            self._event_id, self._pool_round_id = ids_from_pools_url(self.url)
+        else:
+            raise ValueError("give both event=<eventID> and round=<poolRoundID>, or url=<pools URL>")
+        return self
+
+    @property
+    def event_id(self) -> str:
+        return self._event_id
+
+    @property
+    def pool_round_id(self) -> str:
+        return self._pool_round_id
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any]) -> PoolsArguments:
+        """Validate spider keywords, raising one readable line on the first problem."""
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = ".".join(str(part) for part in first["loc"]) or "arguments"
+            if first["type"] == "extra_forbidden":
+                known = ", ".join(cls.model_fields)
+                message = f"unknown spider argument {name!r} (known: {known})"
+            elif first["loc"]:
+                message = f"spider argument {name!r}: {first['msg']}"
+            else:
+                message = first["msg"].removeprefix("Value error, ")
+            raise InvalidArgumentError(message) from None

@@ -1,0 +1,58 @@
+"""HTTP cache policy and storage for FTL pages: a short TTL, no errors, no login pages, no secrets."""
+
+from __future__ import annotations
+
+from scrapy import Request, Spider
+from scrapy.extensions.httpcache import DummyPolicy, FilesystemCacheStorage
+from scrapy.http import Response
+from scrapy.http.headers import Headers
+
+from ftl_scraper.parsers.text import is_login_page
+
+# Headers that carry the FTL session or credentials: never written to disk.
+SECRET_HEADERS = (b"Cookie", b"Set-Cookie", b"Authorization", b"X-Csrf-Token")
+
+
+class FtlCachePolicy(DummyPolicy):
+    """Scrapy's DummyPolicy (the storage enforces HTTPCACHE_EXPIRATION_SECS), plus:
+
+    - a request with ``meta["force_refresh"]`` skips the cached copy and overwrites it;
+    - a login page is never stored, whatever its status (FTL serves it as a 200).
+    """
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        if not super().should_cache_response(response, request):
+            return False
+        return not response.url.split("?")[0].endswith("/account/login") and not (
+            _is_html(response) and is_login_page(response.text)
+        )
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        return not request.meta.get("force_refresh")
+
+    def is_cached_response_valid(
+        self, cachedresponse: Response, response: Response, request: Request
+    ) -> bool:
+        return False  # a fresh download always replaces the stored copy
+
+
+class ScrubbedFilesystemCacheStorage(FilesystemCacheStorage):
+    """Scrapy's filesystem storage, minus the session cookie and CSRF token in stored headers."""
+
+    def store_response(self, spider: Spider, request: Request, response: Response) -> None:
+        super().store_response(
+            spider,
+            request.replace(headers=_without_secrets(request.headers)),
+            response.replace(headers=_without_secrets(response.headers)),
+        )
+
+
+def _without_secrets(headers: Headers) -> Headers:
+    kept = Headers(headers)
+    for name in SECRET_HEADERS:
+        kept.pop(name, None)
+    return kept
+
+
+def _is_html(response: Response) -> bool:
+    return b"html" in (response.headers.get(b"Content-Type") or b"")

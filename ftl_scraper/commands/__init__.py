@@ -1,0 +1,1 @@
+"""Project commands; ``crawl`` here replaces Scrapy's own (see COMMANDS_MODULE)."""

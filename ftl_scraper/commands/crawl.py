@@ -1,0 +1,50 @@
+"""``scrapy crawl`` that exits non-zero when the crawl failed, with the cause on one line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from ftl_scraper.arguments import PoolsArguments
+from ftl_scraper.errors import FtlError
+from ftl_scraper.outcome import CrawlOutcome, ExitStatus, crawl_outcome
+from ftl_scraper.spiders.pools import PoolsSpider
+
+
+class Command(ScrapyCrawlCommand):
+    """Scrapy's crawl exits 0 whatever happened to the crawl (scrapy/scrapy#1231); this one
+    exits 0 on success, 1 on failure, 2 on bad arguments and 3 for a partial bundle."""
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name, e.g. 'scrapy crawl pools'")
+        assert self.crawler_process is not None
+        assert self.settings is not None
+        spider_name = args[0]
+        if spider_name == PoolsSpider.name:
+            try:
+                PoolsArguments.parse(opts.spargs)
+            except FtlError as error:
+                self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
+                return
+        crawler = self._create_crawler(spider_name)
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self._finish(CrawlOutcome(ExitStatus.FAILED, [FtlError("the crawl could not start")]))
+            return
+        self._finish(crawl_outcome(crawler))
+
+    def _finish(self, outcome: CrawlOutcome) -> None:
+        assert self.settings is not None
+        report_path = self.settings.get("FTL_OUTCOME_FILE")
+        if report_path:
+            outcome.write(report_path)
+        if outcome.status is ExitStatus.PARTIAL:
+            print(f"ftl_scraper: partial bundle written: {outcome.headline}", file=sys.stderr)
+        elif outcome.status is not ExitStatus.OK:
+            print(f"ftl_scraper: error: {outcome.headline}", file=sys.stderr)
+        self.exitcode = int(outcome.status)

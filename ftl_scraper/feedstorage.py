@@ -1,0 +1,44 @@
+"""Feed storage that writes the output file whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import Spider
+from scrapy.extensions.feedexport import FileFeedStorage
+
+
+class AtomicFileFeedStorage(FileFeedStorage):
+    """Like Scrapy's file storage, but the export goes to a temporary file beside the
+    target and replaces it in one rename when the feed is stored.
+
+    Scrapy writes ``-O out.json`` in place, so a crash mid-export leaves a truncated file
+    (scrapy/scrapy#5580 asks for a safer mode); a rename is atomic on one filesystem.
+    """
+
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None) -> None:
+        super().__init__(uri, feed_options=feed_options)
+        self._temporary_path: Path | None = None
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        target = Path(self.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        self._temporary_path = Path(name)
+        file = os.fdopen(handle, "w+b")
+        if self.write_mode == "ab" and target.exists():
+            with target.open("rb") as existing:
+                shutil.copyfileobj(existing, file)
+        return file
+
+    def store(self, file: IO[bytes]) -> None:
+        assert self._temporary_path is not None
+        file.flush()
+        os.fsync(file.fileno())
+        file.close()
+        os.replace(self._temporary_path, self.path)
+        self._temporary_path = None

@@ -1,0 +1,91 @@
+"""How a finished crawl went, in one place for the CLI's exit status and the Python API."""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ftl_scraper import errors
+from ftl_scraper.errors import FtlError
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+class ExitStatus(enum.IntEnum):
+    """Exit status of ``scrapy crawl pools`` (documented in the README)."""
+
+    OK = 0
+    FAILED = 1  # nothing written: a page failed (fail-fast), or the crawl was stopped
+    USAGE = 2  # bad command line or spider argument; no request made
+    PARTIAL = 3  # partial mode: a bundle was written, but with "complete": false
+
+
+@dataclass
+class CrawlOutcome:
+    status: ExitStatus
+    errors: list[FtlError] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        """One line for people: the first (root) cause, and how many more there were."""
+        if not self.errors:
+            return "crawl succeeded"
+        more = len(self.errors) - 1
+        suffix = f" (and {more} more error{'s' * (more > 1)})" if more else ""
+        return f"{self.errors[0]}{suffix}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": int(self.status),
+            "errors": [
+                {"type": type(error).__name__, "message": error.message, **_context(error)}
+                for error in self.errors
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CrawlOutcome:
+        return cls(
+            status=ExitStatus(data["status"]),
+            errors=[_error_from_json(entry) for entry in data["errors"]],
+        )
+
+    def write(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_json()), encoding="utf-8")
+
+
+def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
+    """Judge a crawl once ``CrawlerProcess.start()`` has returned."""
+    stats = crawler.stats.get_stats()
+    spider_errors: list[FtlError] = list(getattr(crawler.spider, "errors", []))
+    exported = stats.get("item_scraped_count", 0)
+    if stats.get("finish_reason") == "finished" and exported == 1:
+        return CrawlOutcome(ExitStatus.PARTIAL if spider_errors else ExitStatus.OK, spider_errors)
+    if not spider_errors:
+        reason = stats.get("finish_reason", "not started")
+        if stats.get("spider_exceptions/count"):
+            reason = f"{reason}, with {stats['spider_exceptions/count']} spider exception(s)"
+        spider_errors = [FtlError(f"the crawl produced no bundle ({reason})")]
+    return CrawlOutcome(ExitStatus.FAILED, spider_errors)
+
+
+def _context(error: FtlError) -> dict[str, Any]:
+    context = {name: getattr(error, name) for name in ("event_id", "pool_round_id", "pool_id", "url")}
+    if isinstance(error, errors.HttpStatusError):
+        context["status"] = error.status
+    return context
+
+
+def _error_from_json(entry: dict[str, Any]) -> FtlError:
+    error_class = getattr(errors, entry.pop("type"), FtlError)
+    if not (isinstance(error_class, type) and issubclass(error_class, FtlError)):
+        error_class = FtlError
+    message = entry.pop("message")
+    if issubclass(error_class, errors.HttpStatusError):
+        return error_class(message, **entry)
+    entry.pop("status", None)
+    return error_class(message, **entry)

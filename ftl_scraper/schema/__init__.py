@@ -1,0 +1,25 @@
+"""The bundle's JSON Schema, generated from the models and shipped as ``bundle.schema.json``.
+
+Regenerate after changing ``ftl_scraper/models.py``: ``python -m ftl_scraper.schema``.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+from ftl_scraper.models import bundle_json_schema
+
+SCHEMA_FILE = "bundle.schema.json"
+
+
+def render_bundle_schema() -> str:
+    return json.dumps(bundle_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def load_bundle_schema() -> dict[str, Any]:
+    """The shipped schema, as installed with the package."""
+    text = files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

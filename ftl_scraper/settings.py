@@ -1,0 +1,49 @@
+"""Project settings: each default with the reason it is set."""
+
+from ftl_scraper.paths import default_cache_dir
+
+BOT_NAME = "ftl_scraper"
+SPIDER_MODULES = ["ftl_scraper.spiders"]
+NEWSPIDER_MODULE = "ftl_scraper.spiders"
+# the project's `crawl` command replaces Scrapy's to give failures a non-zero exit status
+COMMANDS_MODULE = "ftl_scraper.commands"
+
+# Where FTL lives; tests and users point it at another root (e.g. a local stand-in).
+FTL_BASE_URL = "https://www.fencingtimelive.com"
+
+# One switch for the project's components (middlewares, cache policy, feed storage).
+ADDONS = {"ftl_scraper.addon.FtlAddon": 0}
+
+# Identify ourselves honestly; FTL is a small service run for the fencing community.
+USER_AGENT = "ftl_scraper/0.1 (+https://pypi.org/project/ftl_scraper/)"
+# The crawl reads only the pages a browser loads for one pool round; robots.txt would be
+# one more request on every run for a site that publishes none of these paths there.
+ROBOTSTXT_OBEY = False
+
+# Politeness: at most 8 requests in flight to FTL (the addon makes the cap hold, see addon.py).
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+# A live-results page that takes longer than this is better retried than waited for.
+DOWNLOAD_TIMEOUT = 10
+
+# Three attempts in all; 4xx other than 408/429 are the page's final answer.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# Pages change as bouts are fenced: keep them three minutes, never keep an error.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_EXPIRATION_SECS = 180
+HTTPCACHE_DIR = str(default_cache_dir())
+HTTPCACHE_IGNORE_HTTP_CODES = list(range(300, 600))
+HTTPCACHE_IGNORE_SCHEMES = ["file", "data"]
+
+# A failed run must not leave an empty or truncated output file behind.
+FEED_STORE_EMPTY = False
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_INDENT = 2
+
+# Quiet by default: a run prints its summary, -L DEBUG shows everything.
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
