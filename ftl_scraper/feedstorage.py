@@ -40,5 +40,15 @@ class AtomicFileFeedStorage(FileFeedStorage):
         file.flush()
         os.fsync(file.fileno())
         file.close()
+        os.chmod(self._temporary_path, _mode_for(Path(self.path)))
         os.replace(self._temporary_path, self.path)
         self._temporary_path = None
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new one gets the usual 0o666 less the umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -1,0 +1,56 @@
+"""Run the real `pools` spider in-process (pytest-twisted's asyncio reactor) and keep what it did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import AsyncCrawlerRunner, Crawler
+from scrapy.settings import Settings
+
+from ftl_scraper.outcome import CrawlOutcome, crawl_outcome
+from ftl_scraper.spiders.pools import PoolsSpider
+
+
+@dataclass
+class CrawlRun:
+    crawler: Crawler
+    items: list[Any] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> CrawlOutcome:
+        return crawl_outcome(self.crawler)
+
+    @property
+    def bundle(self) -> dict[str, Any]:
+        [bundle] = self.items
+        return bundle
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return self.crawler.stats.get_stats()
+
+
+def project_settings(**overrides: Any) -> Settings:
+    settings = Settings()
+    settings.setmodule("ftl_scraper.settings", priority="project")
+    settings.update(overrides, priority="cmdline")
+    return settings
+
+
+async def crawl_pools(settings: Settings, **spider_arguments: Any) -> CrawlRun:
+    """One whole crawl; returns once the spider has closed."""
+    runner = AsyncCrawlerRunner(settings)
+    crawler = runner.create_crawler(PoolsSpider)
+    run = CrawlRun(crawler)
+    crawler.signals.connect(_collector(run.items), signal=signals.item_scraped)
+    await runner.crawl(crawler, **spider_arguments)
+    return run
+
+
+def _collector(items: list[Any]) -> Any:
+    def collect(item: Any) -> None:
+        items.append(item)
+
+    return collect
