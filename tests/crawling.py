@@ -18,6 +18,10 @@ class CrawlRun:
     crawler: Crawler
     items: list[Any] = field(default_factory=list)
 
+    def collect(self, item: Any) -> None:
+        # a bound method: Scrapy holds signal receivers weakly, a closure would be collected
+        self.items.append(item)
+
     @property
     def outcome(self) -> CrawlOutcome:
         return crawl_outcome(self.crawler)
@@ -44,13 +48,6 @@ async def crawl_pools(settings: Settings, **spider_arguments: Any) -> CrawlRun:
     runner = AsyncCrawlerRunner(settings)
     crawler = runner.create_crawler(PoolsSpider)
     run = CrawlRun(crawler)
-    crawler.signals.connect(_collector(run.items), signal=signals.item_scraped)
+    crawler.signals.connect(run.collect, signal=signals.item_scraped)
     await runner.crawl(crawler, **spider_arguments)
     return run
-
-
-def _collector(items: list[Any]) -> Any:
-    def collect(item: Any) -> None:
-        items.append(item)
-
-    return collect

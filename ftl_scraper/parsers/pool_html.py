@@ -1,0 +1,411 @@
+"""Read one pool fragment (/pools/scores/{e}/{r}/{pool}?dbut=true) into a ``models.Pool``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from parsel import Selector
+
+from ftl_scraper.errors import LoginRequiredError, PoolParseError
+from ftl_scraper.models import Pool, PoolBout, PoolFencer, Referee
+from ftl_scraper.parsers.text import (
+    LOGIN_REQUIRED_MESSAGE,
+    AffiliationParts,
+    is_login_page,
+    normalize_whitespace,
+    split_affiliation,
+)
+
+_FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
+_WRAPPER_DIV_ID = re.compile(r"pool_(?P<pool_id>[0-9A-Fa-f]{32})")
+_DETAILS_HREF = re.compile(
+    r"/pools/details/[0-9A-Fa-f]{32}/[0-9A-Fa-f]{32}/(?P<pool_id>[0-9A-Fa-f]{32})(?![0-9A-Fa-f])"
+)
+_POOL_NUMBER = re.compile(r"pool\s*#\s*(?P<number>\d+)", re.IGNORECASE)
+# The strip is whatever sits between "strip" and " at <time>" (numbers, "A5", "Blue 2"); the time
+# must start with a digit so that a strip name containing " at " is not cut short.
+_STRIP_AND_TIME = re.compile(r"(?:on\s+)?strip\s+(?P<strip>.+?)(?:\s+at\s+(?P<time>\d.*))?", re.IGNORECASE)
+_TIME_ONLY = re.compile(r"(?:at\s+)?(?P<time>\d{1,2}:\d{2}.*)", re.IGNORECASE)
+_SCORE_TEXT = re.compile(r"(?P<outcome>[VD])(?P<touches>\d+)?", re.IGNORECASE)
+_FLAG_COUNTRY = re.compile(r"flag(?P<country>[A-Za-z]{3})")
+# the nearest pool_{ID} div around the pool table: the wrapper FTL's pools page puts it in
+_WRAPPER_XPATH = "//table[has-class('poolTable')]/ancestor::div[starts-with(@id, 'pool_')][1]"
+
+# The header cells that are not position numbers, and the result columns in FTL's order.
+_NON_POSITION_HEADERS = frozenset({"poolNameCol", "poolPosCol", "poolSepCol", "poolResCol"})
+_RESULT_LABELS = ("V", "V / M", "TS", "TR", "Ind")
+_RESULT_PATTERNS = {
+    "V": re.compile(r"\d+"),
+    "V / M": re.compile(r"\d+(?:\.\d+)?"),
+    "TS": re.compile(r"\d+"),
+    "TR": re.compile(r"\d+"),
+    "Ind": re.compile(r"[+-]?\d+"),
+}
+_LEADING_CELLS = 2  # name cell, then td.poolPos, before the score matrix
+
+
+def parse_pool_html(html: str, pool_id: str | None = None) -> Pool:
+    """Parse one pool, bare or inside its ``<div id="pool_{ID}">`` wrapper (or a page holding one).
+
+    ``pool_id`` wins over the IDs the markup carries (wrapper div, then the Details link).
+    """
+    if is_login_page(html):
+        raise LoginRequiredError(LOGIN_REQUIRED_MESSAGE, pool_id=_clean_id_or_none(pool_id))
+    document = Selector(text=html, type="html")
+    resolved_pool_id = _resolve_pool_id(document, pool_id)
+    try:
+        return _PoolReader(document, resolved_pool_id).read()
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:
+        # ValueError covers pydantic's ValidationError: a value the output model refuses
+        detail = normalize_whitespace(str(exc))
+        raise PoolParseError(
+            f"pool {resolved_pool_id}: unexpected pool content ({type(exc).__name__}: {detail})",
+            pool_id=resolved_pool_id,
+        ) from exc
+
+
+def parse_strip_time(text: str) -> tuple[str | None, str | None]:
+    """Split ``span.poolStripTime`` text into (strip, start time) as shown; None if not present.
+
+    Raises ValueError on text of no known shape.
+    """
+    shown = normalize_whitespace(text)
+    if not shown:
+        return None, None
+    if strip_and_time := _STRIP_AND_TIME.fullmatch(shown):
+        return strip_and_time["strip"], strip_and_time["time"]
+    if time_only := _TIME_ONLY.fullmatch(shown):
+        return None, time_only["time"]
+    raise ValueError(f"strip/time reads {shown!r}, expected 'On strip X at H:MM AM'")
+
+
+def _clean_id_or_none(pool_id: str | None) -> str | None:
+    if pool_id is None:
+        return None
+    cleaned = pool_id.strip().upper()
+    return cleaned if _FTL_ID.fullmatch(cleaned) else None
+
+
+def _resolve_pool_id(document: Selector, pool_id: str | None) -> str:
+    if pool_id is not None:
+        cleaned = _clean_id_or_none(pool_id)
+        if cleaned is None:
+            raise PoolParseError(f"pool_id {pool_id!r} is not a 32-character hex FTL pool ID")
+        return cleaned
+    for div_id in document.xpath(_WRAPPER_XPATH + "/@id").getall():
+        if wrapper := _WRAPPER_DIV_ID.fullmatch(div_id.strip()):
+            return wrapper["pool_id"].upper()
+    for href in document.css("a::attr(href)").getall():
+        if details := _DETAILS_HREF.search(href):
+            return details["pool_id"].upper()
+    raise PoolParseError(
+        "pool fragment names no pool ID: no pool_{ID} wrapper div, no Details link, and no pool_id given"
+    )
+
+
+def _classes(cell: Selector) -> set[str]:
+    return set((cell.attrib.get("class") or "").split())
+
+
+def _text_content(element: Selector) -> str:
+    return normalize_whitespace("".join(element.xpath(".//text()").getall()))
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """One matrix cell: the row fencer's own result against the column's fencer."""
+
+    annulled: bool
+    outcome: Literal["V", "D"] | None  # None: not fenced yet (or the diagonal)
+    touches: int | None  # None: not fenced, annulled, or a bare "V"/"D"
+
+
+_DIAGONAL = _Cell(annulled=False, outcome=None, touches=None)
+
+
+@dataclass(frozen=True)
+class _Results:
+    victories: int | None
+    victory_ratio: float | None
+    touches_scored: int | None
+    touches_received: int | None
+    indicator: int | None
+
+
+_NO_RESULTS = _Results(None, None, None, None, None)
+
+
+@dataclass(frozen=True)
+class _Row:
+    fencer: PoolFencer
+    cells: list[_Cell]  # cells[j - 1] is the bout against position j
+
+
+class _PoolReader:
+    """Reads one pool; every structural surprise becomes a PoolParseError naming the pool."""
+
+    def __init__(self, document: Selector, pool_id: str) -> None:
+        self.pool_id = pool_id
+        self.root = self._pool_root(document)
+
+    def error(self, detail: str) -> PoolParseError:
+        return PoolParseError(f"pool {self.pool_id}: {detail}", pool_id=self.pool_id)
+
+    def read(self) -> Pool:
+        strip, start_time = self._strip_and_time()
+        table = self.root.css("table.poolTable")[0]
+        position_count = self._position_count(table)
+        rows = self._rows(table, position_count)
+        return Pool(
+            pool_id=self.pool_id,
+            pool_number=self._pool_number(),
+            strip=strip,
+            start_time=start_time,
+            fencers=[row.fencer for row in rows],
+            bouts=self._bouts(rows),
+            referees=self._referees(),
+        )
+
+    def _pool_root(self, document: Selector) -> Selector:
+        tables = document.css("table.poolTable")
+        if not tables:
+            raise self.error("no pool table (table.poolTable): not a pool fragment")
+        if len(tables) > 1:
+            raise self.error(f"expected one pool, the page holds {len(tables)} pool tables")
+        wrappers = document.xpath(_WRAPPER_XPATH)
+        return wrappers[0] if wrappers else document
+
+    def _pool_number(self) -> int:
+        headings = self.root.css("h4.poolNum")
+        if len(headings) != 1:
+            raise self.error(f"expected one pool number (h4.poolNum), found {len(headings)}")
+        heading = _text_content(headings[0])
+        match = _POOL_NUMBER.fullmatch(heading)
+        if match is None or int(match["number"]) < 1:
+            raise self.error(f"pool number reads {heading!r}, expected 'Pool #N'")
+        return int(match["number"])
+
+    def _strip_and_time(self) -> tuple[str | None, str | None]:
+        spans = self.root.css("span.poolStripTime")
+        if not spans:
+            return None, None
+        if len(spans) > 1:
+            raise self.error(f"expected at most one span.poolStripTime, found {len(spans)}")
+        try:
+            return parse_strip_time(_text_content(spans[0]))
+        except ValueError as exc:
+            raise self.error(str(exc)) from exc
+
+    def _position_count(self, table: Selector) -> int:
+        header_cells = table.css("tr.poolHeader > th")
+        if not header_cells:
+            raise self.error("the pool table has no header row (tr.poolHeader)")
+        positions = [
+            _text_content(cell) for cell in header_cells if not _classes(cell) & _NON_POSITION_HEADERS
+        ]
+        expected = [str(position) for position in range(1, len(positions) + 1)]
+        if not positions or positions != expected:
+            raise self.error(f"header position columns read {positions}, expected 1..n")
+        result_labels = tuple(_text_content(cell) for cell in header_cells if "poolResCol" in _classes(cell))
+        if _squash(result_labels) != _squash(_RESULT_LABELS):
+            raise self.error(
+                f"header result columns read {list(result_labels)}, expected {list(_RESULT_LABELS)}"
+            )
+        return len(positions)
+
+    def _rows(self, table: Selector, position_count: int) -> list[_Row]:
+        row_elements = table.css("tr.poolRow")
+        if not row_elements:
+            raise self.error("the pool table has no fencer rows (tr.poolRow)")
+        if len(row_elements) != position_count:
+            raise self.error(
+                f"header has {position_count} positions but the table has {len(row_elements)} fencer rows"
+            )
+        return [
+            self._row(position, row_element, position_count)
+            for position, row_element in enumerate(row_elements, start=1)
+        ]
+
+    def _row(self, position: int, row_element: Selector, position_count: int) -> _Row:
+        cells = row_element.xpath("./td")
+        separator_index = next(
+            (index for index, cell in enumerate(cells) if "poolSep" in _classes(cell)), None
+        )
+        if separator_index is None:
+            raise self.error(f"row {position} has no separator cell (td.poolSep)")
+        score_cell_count = separator_index - _LEADING_CELLS
+        if score_cell_count != position_count:
+            raise self.error(f"row {position} has {score_cell_count} score cells, expected {position_count}")
+        name_cell, position_cell = cells[0], cells[1]
+        self._check_position(position, position_cell)
+        matrix = [
+            self._cell(position, column, cell)
+            for column, cell in enumerate(cells[_LEADING_CELLS:separator_index], start=1)
+        ]
+        status_label, results = self._results(position, cells[separator_index + 1 :])
+        affiliation, parts = self._affiliation(name_cell.css("span.poolAffil"), f"row {position}")
+        fencer = PoolFencer(
+            position=position,
+            name=self._fencer_name(position, name_cell),
+            affiliation=affiliation,
+            club=parts.club,
+            division=parts.division,
+            country=parts.country,
+            status="active" if status_label is None else "withdrawn",
+            status_label=status_label or None,
+            victories=results.victories,
+            victory_ratio=results.victory_ratio,
+            touches_scored=results.touches_scored,
+            touches_received=results.touches_received,
+            indicator=results.indicator,
+        )
+        return _Row(fencer=fencer, cells=matrix)
+
+    def _check_position(self, position: int, position_cell: Selector) -> None:
+        shown = _text_content(position_cell)
+        if "poolPos" not in _classes(position_cell):
+            raise self.error(f"row {position}: second cell is not td.poolPos (reads {shown!r})")
+        if shown != str(position):
+            raise self.error(f"row {position}: td.poolPos reads {shown!r}, expected {position}")
+
+    def _fencer_name(self, position: int, name_cell: Selector) -> str:
+        names = [_text_content(span) for span in name_cell.css("span.poolCompName")]
+        if len(names) != 1 or not names[0]:
+            raise self.error(f"row {position}: expected one non-empty span.poolCompName")
+        return names[0]
+
+    def _cell(self, position: int, column: int, cell: Selector) -> _Cell:
+        classes = _classes(cell)
+        shown = "".join(_text_content(cell).split())
+        where = f"row {position}, column {column}"
+        if "poolScoreWDX" in classes:
+            return _Cell(annulled=True, outcome=None, touches=None)
+        if column == position:
+            if shown:
+                raise self.error(f"{where}: diagonal cell holds {shown!r}")
+            return _DIAGONAL
+        if "poolScoreFill" in classes:
+            raise self.error(f"{where}: diagonal filler cell (poolScoreFill) off the diagonal")
+        if not shown:
+            return _Cell(annulled=False, outcome=None, touches=None)
+        score = _SCORE_TEXT.fullmatch(shown)
+        if score is None:
+            raise self.error(f"{where}: score cell reads {shown!r}, expected V or D and touches")
+        touches = score["touches"]
+        outcome: Literal["V", "D"] = "V" if score["outcome"].upper() == "V" else "D"
+        return _Cell(annulled=False, outcome=outcome, touches=int(touches) if touches else None)
+
+    def _results(self, position: int, cells: list[Selector]) -> tuple[str | None, _Results]:
+        """Return (withdrawal label or None, results); an empty label is returned as ""."""
+        cell_classes = [_classes(cell) for cell in cells]
+        if len(cells) == 1 and "poolResultWDX" in cell_classes[0]:
+            return _text_content(cells[0]), _NO_RESULTS
+        if len(cells) == len(_RESULT_LABELS) and all("poolResult" in c for c in cell_classes):
+            victories, ratio, scored, received, indicator = (
+                self._result_text(position, label, _text_content(cell))
+                for label, cell in zip(_RESULT_LABELS, cells, strict=True)
+            )
+            return None, _Results(
+                victories=_int_or_none(victories),
+                victory_ratio=None if ratio is None else float(ratio),
+                touches_scored=_int_or_none(scored),
+                touches_received=_int_or_none(received),
+                indicator=_int_or_none(indicator),
+            )
+        found = ", ".join(" ".join(sorted(c)) or "(no class)" for c in cell_classes) or "nothing"
+        raise self.error(
+            f"row {position}: expected five td.poolResult or one td.poolResultWDX after "
+            f"td.poolSep, found {found}"
+        )
+
+    def _result_text(self, position: int, label: str, shown: str) -> str | None:
+        if not shown:
+            return None  # the pool has not started, or FTL has not totalled this fencer yet
+        if not _RESULT_PATTERNS[label].fullmatch(shown):
+            raise self.error(f"row {position}: result column {label} reads {shown!r}")
+        return shown
+
+    def _affiliation(self, spans: list[Selector], owner: str) -> tuple[str | None, AffiliationParts]:
+        if not spans:
+            return None, AffiliationParts(None, None, None)
+        if len(spans) > 1:
+            raise self.error(f"{owner}: expected one span.poolAffil, found {len(spans)}")
+        text = _text_content(spans[0])
+        flag_country = self._flag_country(spans[0])
+        return text or None, split_affiliation(text, flag_country)
+
+    @staticmethod
+    def _flag_country(affiliation: Selector) -> str | None:
+        for flag in affiliation.css("span.flag"):
+            for css_class in _classes(flag):
+                if match := _FLAG_COUNTRY.fullmatch(css_class):
+                    return match["country"].upper()
+        return None
+
+    def _bouts(self, rows: list[_Row]) -> list[PoolBout]:
+        return [
+            self._bout(rows, position_a, position_b)
+            for position_a in range(1, len(rows) + 1)
+            for position_b in range(position_a + 1, len(rows) + 1)
+        ]
+
+    def _bout(self, rows: list[_Row], position_a: int, position_b: int) -> PoolBout:
+        cell_a = rows[position_a - 1].cells[position_b - 1]
+        cell_b = rows[position_b - 1].cells[position_a - 1]
+        status: Literal["complete", "pending", "annulled"]
+        winner: Literal["A", "B"] | None = None
+        if cell_a.annulled or cell_b.annulled:
+            status = "annulled"
+        elif cell_a.outcome is not None and cell_b.outcome is not None:
+            if cell_a.outcome == cell_b.outcome:
+                raise self.error(
+                    f"bout {position_a}-{position_b}: both cells read {cell_a.outcome}, "
+                    "expected one V and one D"
+                )
+            status = "complete"
+            winner = "A" if cell_a.outcome == "V" else "B"
+        else:
+            status = "pending"
+        return PoolBout(
+            position_a=position_a,
+            position_b=position_b,
+            fencer_a=rows[position_a - 1].fencer.name,
+            fencer_b=rows[position_b - 1].fencer.name,
+            score_a=cell_a.touches,
+            score_b=cell_b.touches,
+            winner=winner,
+            status=status,
+        )
+
+    def _referees(self) -> list[Referee]:
+        blocks = self.root.css("div.poolRefsDiv")
+        if not blocks:
+            return []
+        if len(blocks) > 1:
+            raise self.error(f"expected one div.poolRefsDiv, found {len(blocks)}")
+        referees: list[tuple[str, list[Selector]]] = []
+        # each span.poolAffil belongs to the span.poolRefName before it
+        for span in blocks[0].xpath(".//span[has-class('poolRefName') or has-class('poolAffil')]"):
+            if "poolRefName" in _classes(span):
+                referees.append((_text_content(span), []))
+            elif referees:
+                referees[-1][1].append(span)
+            else:
+                raise self.error("referee affiliation (span.poolAffil) before any referee name")
+        return [self._referee(index, *referee) for index, referee in enumerate(referees, 1)]
+
+    def _referee(self, index: int, name: str, affiliation_spans: list[Selector]) -> Referee:
+        if not name:
+            raise self.error(f"referee {index} has an empty name")
+        affiliation, parts = self._affiliation(affiliation_spans, f"referee {index}")
+        return Referee(name=name, affiliation=affiliation, country=parts.country)
+
+
+def _int_or_none(shown: str | None) -> int | None:
+    return None if shown is None else int(shown)
+
+
+def _squash(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("".join(label.split()).upper() for label in labels)

@@ -1,0 +1,54 @@
+"""Small text helpers shared by the FTL parsers: whitespace, login-page detection, affiliations."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# FTL's login page carries ``<form id="loginForm">`` posting to ``/login``; either mark is enough,
+# because a followed redirect to it comes back as HTTP 200 and must not be read as data.
+_LOGIN_FORM_ID = re.compile(r"""\bid\s*=\s*["']?loginForm\b""", re.IGNORECASE)
+_LOGIN_FORM_ACTION = re.compile(
+    r"""<form\b[^>]*\baction\s*=\s*["']?(?:https?://[^/"'\s>]+)?(?:/account)?/login(?:[?#"'\s>]|$)""",
+    re.IGNORECASE,
+)
+_COUNTRY_CODE = re.compile(r"[A-Z]{3}")
+
+LOGIN_REQUIRED_MESSAGE = "FTL requires login for this page"
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (newlines, tabs, non-breaking spaces) to one space."""
+    return " ".join(text.split())
+
+
+def is_login_page(html: str) -> bool:
+    """True if ``html`` is FTL's login page (what an unauthenticated request ends on)."""
+    return bool(_LOGIN_FORM_ID.search(html) or _LOGIN_FORM_ACTION.search(html))
+
+
+class AffiliationParts(NamedTuple):
+    club: str | None
+    division: str | None
+    country: str | None
+
+
+def split_affiliation(text: str, flag_country: str | None) -> AffiliationParts:
+    """Split FTL's "club / division / country" affiliation, where every part is optional.
+
+    A flag span names the country outright; without one, only a trailing 3-letter upper-case
+    part after at least one other part is a country, because a lone code like "MONAU" or "USA"
+    in a club event is the club.
+    """
+    parts = [part.strip() for part in text.split("/") if part.strip()]
+    country: str | None = None
+    if flag_country is not None:
+        country = flag_country
+        if country in parts:
+            # the flag's code is the last part ("TBIL / <flag> GEO"), so drop it from the end
+            del parts[len(parts) - 1 - parts[::-1].index(country)]
+    elif len(parts) >= 2 and _COUNTRY_CODE.fullmatch(parts[-1]):
+        country = parts.pop()
+    club = parts[0] if parts else None
+    division = " / ".join(parts[1:]) or None
+    return AffiliationParts(club=club, division=division, country=country)

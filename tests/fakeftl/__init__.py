@@ -1,0 +1,55 @@
+"""A realistic fake FencingTimeLive: invented events, FTL markup, and a fault-injecting server.
+
+Typical use::
+
+    event = generate_event(seed=3)
+    with FakeFtlServer(event) as ftl:
+        ftl.add_fault("/pools/results/data/", Status(503), Status(503))
+        url = ftl.url(f"/pools/scores/{event.event_id}/{event.pool_round_id}")
+        ...
+        assert bundle == event.expected_bundle()
+"""
+
+from .event import (
+    FAILED_TO_APPEAR,
+    MEDICAL_WITHDRAWAL,
+    FakeEvent,
+    fencer_totals,
+    generate_event,
+)
+from .render import (
+    render_login_page,
+    render_pool_fragment,
+    render_pools_page,
+    render_results_json,
+)
+from .server import (
+    Body,
+    Delay,
+    FakeFtlServer,
+    Fault,
+    RecordedRequest,
+    Redirect,
+    Reset,
+    Status,
+)
+
+__all__ = [
+    "FAILED_TO_APPEAR",
+    "MEDICAL_WITHDRAWAL",
+    "Body",
+    "Delay",
+    "FakeEvent",
+    "FakeFtlServer",
+    "Fault",
+    "RecordedRequest",
+    "Redirect",
+    "Reset",
+    "Status",
+    "fencer_totals",
+    "generate_event",
+    "render_login_page",
+    "render_pool_fragment",
+    "render_pools_page",
+    "render_results_json",
+]
