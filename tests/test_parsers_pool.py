@@ -634,11 +634,11 @@ def test_pool_without_referees_block() -> None:
     ("text", "flag_country", "expected"),
     [
         ("FRA", "FRA", AffiliationParts(None, None, "FRA")),
-        ("MONAU", None, AffiliationParts("MONAU", None, None)),
+        ("KESTRELAU", None, AffiliationParts("KESTRELAU", None, None)),
         ("USA", None, AffiliationParts("USA", None, None)),
-        ("TBIL / GEO", "GEO", AffiliationParts("TBIL", None, "GEO")),
-        ("TBIL / GEO", None, AffiliationParts("TBIL", None, "GEO")),
-        ("ALLIANCEFA / Gulf Coast / USA", None, AffiliationParts("ALLIANCEFA", "Gulf Coast", "USA")),
+        ("ARAGVI / GEO", "GEO", AffiliationParts("ARAGVI", None, "GEO")),
+        ("ARAGVI / GEO", None, AffiliationParts("ARAGVI", None, "GEO")),
+        ("BAYOUFC / Gulf Coast / USA", None, AffiliationParts("BAYOUFC", "Gulf Coast", "USA")),
         ("CLUB / Gulf Coast", None, AffiliationParts("CLUB", "Gulf Coast", None)),
         ("CLUB / Usa", None, AffiliationParts("CLUB", "Usa", None)),
         ("A / B / C / USA", None, AffiliationParts("A", "B / C", "USA")),
@@ -769,7 +769,6 @@ def test_real_sample_fencers_and_bouts(real_pool: Pool) -> None:
 def test_real_sample_exact_values(real_pool: Pool) -> None:
     first = real_pool.fencers[0]
     assert (first.name, first.country, first.club) == ("SHATUNOVA Zlata", "RUS", None)
-    assert real_pool.fencers[4].name == "HUSSIEN NADA"
     found = bout(real_pool, 1, 2)
     assert (found.score_a, found.score_b, found.winner) == (1, 5, "B")
     assert (real_pool.fencers[1].victories, real_pool.fencers[1].indicator) == (5, 15)

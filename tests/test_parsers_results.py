@@ -70,7 +70,7 @@ def test_first_fencer_every_field(results: PoolResults) -> None:
     assert results.fencers[0].model_dump() == {
         "fencer_id": FIRST_ID,
         "name": "SZABÓ Réka",
-        "club_primary": "VASAS",
+        "club_primary": "VARKERT SE",
         "club_secondary": None,
         "division": None,
         "country": "HUN",

@@ -122,7 +122,7 @@ class _Cell:
     touches: int | None  # None: not fenced, annulled, or a bare "V"/"D"
 
 
-_DIAGONAL = _Cell(annulled=False, outcome=None, touches=None)
+_NOT_FENCED = _Cell(annulled=False, outcome=None, touches=None)
 
 
 @dataclass(frozen=True)
@@ -285,11 +285,11 @@ class _PoolReader:
         if column == position:
             if shown:
                 raise self.error(f"{where}: diagonal cell holds {shown!r}")
-            return _DIAGONAL
+            return _NOT_FENCED  # the diagonal: no bout against oneself
         if "poolScoreFill" in classes:
             raise self.error(f"{where}: diagonal filler cell (poolScoreFill) off the diagonal")
         if not shown:
-            return _Cell(annulled=False, outcome=None, touches=None)
+            return _NOT_FENCED
         score = _SCORE_TEXT.fullmatch(shown)
         if score is None:
             raise self.error(f"{where}: score cell reads {shown!r}, expected V or D and touches")

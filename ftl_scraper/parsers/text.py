@@ -37,7 +37,7 @@ def split_affiliation(text: str, flag_country: str | None) -> AffiliationParts:
     """Split FTL's "club / division / country" affiliation, where every part is optional.
 
     A flag span names the country outright; without one, only a trailing 3-letter upper-case
-    part after at least one other part is a country, because a lone code like "MONAU" or "USA"
+    part after at least one other part is a country, because a lone code like "KESTRELAU" or "USA"
     in a club event is the club.
     """
     parts = [part.strip() for part in text.split("/") if part.strip()]
@@ -45,7 +45,7 @@ def split_affiliation(text: str, flag_country: str | None) -> AffiliationParts:
     if flag_country is not None:
         country = flag_country
         if country in parts:
-            # the flag's code is the last part ("TBIL / <flag> GEO"), so drop it from the end
+            # the flag's code is the last part ("ARAGVI / <flag> GEO"), so drop it from the end
             del parts[len(parts) - 1 - parts[::-1].index(country)]
     elif len(parts) >= 2 and _COUNTRY_CODE.fullmatch(parts[-1]):
         country = parts.pop()

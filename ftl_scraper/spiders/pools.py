@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -55,8 +54,6 @@ class PoolsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
         spider.urls = PoolRoundUrls(base_url, spider.event_id, spider.pool_round_id)
-        # OffsiteMiddleware then refuses any other host, whatever a page links to
-        spider.allowed_domains = [urlsplit(base_url).hostname or ""]
         crawler.signals.connect(spider._request_bundle_when_idle, signal=signals.spider_idle)
         return spider
 

@@ -1,0 +1,61 @@
+"""The plain-Python entry point, ``fetch_pools_bundle``: repeatable in one process, errors as exceptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ftl_scraper import FtlError, fetch_pools_bundle
+from ftl_scraper.errors import HttpStatusError, InvalidArgumentError
+from tests.fakeftl import FakeEvent, FakeFtlServer, Status
+
+
+def _settings(server: FakeFtlServer, tmp_path: Path) -> dict[str, object]:
+    return {"FTL_BASE_URL": server.base_url, "HTTPCACHE_DIR": str(tmp_path / "cache")}
+
+
+def test_two_calls_in_one_process_return_the_bundle(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
+) -> None:
+    settings = _settings(fake_ftl, tmp_path)
+
+    first = fetch_pools_bundle(fake_event.event_id, fake_event.pool_round_id, settings=settings)
+    second = fetch_pools_bundle(
+        fake_event.event_id, fake_event.pool_round_id, force_refresh=True, settings=settings
+    )
+
+    assert first == fake_event.expected_bundle()
+    assert second == first
+    assert len(fake_ftl.requests) == 2 * (len(fake_event.pools) + 2)
+
+
+def test_a_failed_pool_raises_the_projects_error_with_its_context(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
+) -> None:
+    pool_id = fake_event.pool_ids[3]
+    fake_ftl.add_fault(
+        f"/pools/scores/{fake_event.event_id}/{fake_event.pool_round_id}/{pool_id}", Status(404)
+    )
+
+    with pytest.raises(HttpStatusError) as raised:
+        fetch_pools_bundle(
+            fake_event.event_id, fake_event.pool_round_id, settings=_settings(fake_ftl, tmp_path)
+        )
+
+    error = raised.value
+    assert isinstance(error, FtlError)
+    assert error.status == 404
+    assert error.pool_id == pool_id
+    assert error.event_id == fake_event.event_id
+    assert error.url is not None
+    assert error.url.startswith(fake_ftl.base_url)
+    assert pool_id in str(error)
+    assert "404" in str(error)
+
+
+def test_a_malformed_id_fails_before_any_request(fake_ftl: FakeFtlServer, tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgumentError, match="round must be a 32-character hexadecimal FTL ID"):
+        fetch_pools_bundle("A" * 32, "not-an-id", settings=_settings(fake_ftl, tmp_path))
+
+    assert fake_ftl.requests == []
