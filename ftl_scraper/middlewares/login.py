@@ -1,0 +1,530 @@
+"""Log in to FTL once, keep the session between runs, and send its cookie with every FTL request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+from typing import Any, NoReturn, Self
+from urllib.parse import urlencode, urljoin, urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy.http.headers import Headers
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.utils.httpobj import urlparse_cached
+
+from ftl_scraper.errors import (
+    FetchError,
+    FtlError,
+    InvalidArgumentError,
+    LoginRefusedError,
+    LoginRequiredError,
+)
+from ftl_scraper.parsers.text import is_login_page
+from ftl_scraper.paths import default_state_dir
+from ftl_scraper.session_store import SessionStore, StoredSession
+from ftl_scraper.urls import normalize_base_url
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "connect.sid"
+LOGIN_PAGE_PATH = "/account/login"
+LOGIN_POST_PATH = "/login"
+NO_CREDENTIALS_MESSAGE = "FTL requires login: set FTL_USERNAME and FTL_PASSWORD, or FTL_COOKIE"
+#: FTL's site root serves pages on the apex too, but the session cookie is host-only on www
+_APEX_HOST = "fencingtimelive.com"
+
+#: A session refused mid-crawl is replaced by one fresh login; a second refusal ends the crawl.
+MAX_LOGINS_PER_CRAWL = 2
+#: Safety net against a request bouncing between the wall and the middleware forever.
+_MAX_REISSUES_PER_REQUEST = MAX_LOGINS_PER_CRAWL + 1
+
+# request.meta keys; the session itself is never put in meta (meta travels into errbacks)
+LOGIN_REQUEST_META = "ftl_login_request"
+_SESSION_GENERATION_META = "ftl_session_generation"
+_REISSUE_META = "ftl_login_reissues"
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# settings given at this priority or higher come from `scrapy crawl -s` (shell history, `ps`)
+_CMDLINE_PRIORITY = SETTINGS_PRIORITIES["cmdline"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class LoginConfig:
+    """Where the session comes from; read once per crawl from settings and the environment."""
+
+    base_url: str
+    credentials: Credentials | None = None
+    #: a ``connect.sid`` value the user copied from a browser, and where it came from
+    given_cookie: str | None = field(default=None, repr=False)
+    given_cookie_source: str = "FTL_COOKIE"
+    state_dir: Path | None = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings, environ: Mapping[str, str] | None = None) -> Self:
+        """Settings first (except from the command line), then ``FTL_USERNAME``/``FTL_PASSWORD``/
+        ``FTL_COOKIE``/``FTL_COOKIES_FILE`` from the environment. Raises ``FtlError``."""
+        env = os.environ if environ is None else environ
+        base_url = normalize_base_url(settings.get("FTL_BASE_URL"))
+        if urlsplit(base_url).hostname == _APEX_HOST:
+            raise InvalidArgumentError(
+                f"FTL_BASE_URL must be https://www.{_APEX_HOST}, not {base_url}: FTL's session cookie "
+                f"is only sent to the www host, so the apex answers every page with the login page"
+            )
+        for secret in ("FTL_PASSWORD", "FTL_COOKIE"):
+            if (settings.getpriority(secret) or 0) >= _CMDLINE_PRIORITY:
+                raise InvalidArgumentError(
+                    f"{secret} must not be given on the command line (it would stay in the shell "
+                    f"history and in the process list): set the {secret} environment variable instead"
+                )
+        username = _setting_or_env(settings, env, "FTL_USERNAME")
+        password = _setting_or_env(settings, env, "FTL_PASSWORD")
+        if bool(username) != bool(password):
+            missing = "FTL_PASSWORD" if username else "FTL_USERNAME"
+            raise InvalidArgumentError(f"FTL_USERNAME and FTL_PASSWORD go together: set {missing} too")
+        credentials = Credentials(username, password) if username and password else None
+        given_cookie, source = _setting_or_env(settings, env, "FTL_COOKIE"), "FTL_COOKIE"
+        cookies_file = _setting_or_env(settings, env, "FTL_COOKIES_FILE")
+        if not given_cookie and cookies_file:
+            host = urlsplit(base_url).hostname or ""
+            given_cookie, source = session_cookie_from_file(Path(cookies_file), host), "FTL_COOKIES_FILE"
+        state_dir = settings.get("FTL_STATE_DIR") or default_state_dir()
+        return cls(
+            base_url=base_url,
+            credentials=credentials,
+            given_cookie=_bare_cookie_value(given_cookie) if given_cookie else None,
+            given_cookie_source=source,
+            state_dir=Path(state_dir),
+        )
+
+
+@dataclass(frozen=True)
+class _Session:
+    cookie_value: str = field(repr=False)
+    expires_at: float | None
+    #: "FTL_COOKIE", "FTL_COOKIES_FILE", "saved session" or "login"
+    source: str
+    #: bumped for every new session, so a refused request can tell whether it is already stale
+    generation: int
+
+
+class FtlLoginMiddleware:
+    """Carries FTL's ``connect.sid`` on every FTL request and logs in when there is none.
+
+    - With credentials: the saved session for this account and host is reused; without one,
+      the middleware logs in before the first request that reaches the network (a run served
+      from the HTTP cache never logs in). A session FTL refuses is replaced by one fresh login.
+    - With a cookie only (``FTL_COOKIE``/``FTL_COOKIES_FILE``): it is sent as given.
+    - With neither: no extra request at all; if FTL shows its login wall, the crawl fails with
+      a message saying which variables to set.
+
+    Sits between the HTTP cache (900) and the login wall (650): its ``process_request`` only
+    sees cache misses, and its ``process_response`` sees FTL's 302 to the login page before
+    RedirectMiddleware (600) follows it or LoginWallMiddleware turns it into an error.
+    """
+
+    def __init__(self, crawler: Crawler, config: LoginConfig | None, config_error: FtlError | None) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.config_error = config_error
+        self.store = SessionStore(config.state_dir) if config and config.state_dir else None
+        origin = urlsplit(config.base_url) if config else None
+        self._origin = (origin.scheme, origin.netloc) if origin else None
+        # one login at a time: concurrent pool requests that meet the wall wait for the same login
+        self._lock = asyncio.Lock()
+        self._session: _Session | None = None
+        self._session_loaded = False
+        self._generation = 0
+        self._logins = 0
+        #: once logging in failed, every later request fails the same way without a new attempt
+        self._failure: FtlError | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        try:
+            config: LoginConfig | None = LoginConfig.from_settings(crawler.settings)
+            error = None
+        except FtlError as config_error:
+            # raised from process_request instead, so it reaches the spider's errback and
+            # the CLI prints it as the one-line cause (an exception here is a bare traceback)
+            config, error = None, config_error
+        return cls(crawler, config, error)
+
+    # -- the downloader middleware interface
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get(LOGIN_REQUEST_META) or urlparse_cached(request).scheme == "data":
+            return
+        if self.config_error is not None:
+            raise _fresh_copy(self.config_error)
+        if not self._is_ftl(request):
+            return  # FtlHostOnlyMiddleware refuses it; never send the session elsewhere
+        session = await self._session_for_new_request()
+        if session is not None:
+            _set_session_cookie(request.headers, session.cookie_value)
+            request.meta[_SESSION_GENERATION_META] = session.generation
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get(LOGIN_REQUEST_META) or not self._is_ftl(request):
+            return response
+        if not _is_login_wall(request, response):
+            return response
+        reissues = request.meta.get(_REISSUE_META, 0) + 1
+        if reissues > _MAX_REISSUES_PER_REQUEST:
+            raise LoginRefusedError("FTL keeps answering with its login page although logged in")
+        await self._replace_refused_session(request.meta.get(_SESSION_GENERATION_META))
+        retry = request.replace(dont_filter=True)
+        retry.headers.pop(b"Cookie", None)  # process_request sets the new session's cookie
+        retry.meta[_REISSUE_META] = reissues
+        retry.meta.pop(_SESSION_GENERATION_META, None)
+        return retry
+
+    # -- sessions
+
+    def _is_ftl(self, request: Request) -> bool:
+        parts = urlparse_cached(request)
+        return (parts.scheme, parts.netloc) == self._origin
+
+    async def _session_for_new_request(self) -> _Session | None:
+        if self._session is None and not self._session_loaded:
+            self._session_loaded = True
+            self._session = self._initial_session()
+        if self._session is not None:
+            return self._session
+        if self._failure is not None:
+            raise _fresh_copy(self._failure)
+        assert self.config is not None
+        if self.config.credentials is None:
+            return None  # nothing to send; FTL may not demand a login for this page
+        async with self._lock:
+            if self._failure is not None:
+                raise _fresh_copy(self._failure)  # the login another request waited for failed
+            if self._session is None:
+                await self._log_in()
+        return self._session
+
+    def _initial_session(self) -> _Session | None:
+        assert self.config is not None
+        stats = self.crawler.stats
+        if self.config.given_cookie:
+            stats.set_value("ftl/login/session_source", self.config.given_cookie_source)
+            return self._new_session(self.config.given_cookie, None, self.config.given_cookie_source)
+        credentials = self.config.credentials
+        if credentials is None or self.store is None:
+            return None
+        stored = self.store.load(credentials.username, self.config.host)
+        if stored is None:
+            return None
+        stats.set_value("ftl/login/session_source", "saved session")
+        logger.debug("Reusing the saved FTL session of %s", credentials.username)
+        return self._new_session(stored.cookie_value, stored.expires_at, "saved session")
+
+    def _new_session(self, cookie_value: str, expires_at: float | None, source: str) -> _Session:
+        self._generation += 1
+        return _Session(cookie_value, expires_at, source, self._generation)
+
+    async def _replace_refused_session(self, sent_generation: int | None) -> None:
+        """Called for a request that met the login wall; returns once a newer session exists."""
+        assert self.config is not None
+        async with self._lock:
+            if self._failure is not None:
+                raise _fresh_copy(self._failure)
+            current = self._session
+            if current is not None and current.generation != sent_generation:
+                return  # another request already replaced the session this one carried
+            if current is not None:
+                self._forget_refused(current)
+            credentials = self.config.credentials
+            if credentials is None:
+                if current is None:
+                    self._fail(LoginRequiredError(NO_CREDENTIALS_MESSAGE))
+                self._fail(
+                    LoginRefusedError(
+                        f"FTL refused the session cookie from {self.config.given_cookie_source}: sign in "
+                        f"in a browser and copy a fresh {SESSION_COOKIE}, "
+                        "or set FTL_USERNAME and FTL_PASSWORD"
+                    )
+                )
+            if self._logins >= MAX_LOGINS_PER_CRAWL:
+                self._fail(
+                    LoginRefusedError(
+                        f"FTL refused the session again after {self._logins} logins as "
+                        f"{credentials.username} in this run; try again later"
+                    )
+                )
+            await self._log_in()
+
+    def _forget_refused(self, session: _Session) -> None:
+        assert self.config is not None
+        self.crawler.stats.inc_value("ftl/login/session_refused")
+        self._session = None
+        credentials = self.config.credentials
+        if credentials is None:
+            return
+        if self.store is not None:
+            self.store.delete(credentials.username, self.config.host)
+        refused = {"saved session": "the saved session", "login": "the session of this run's login"}.get(
+            session.source, f"the session cookie from {session.source}"
+        )
+        logger.info("FTL refused %s; logging in again as %s", refused, credentials.username)
+
+    def _fail(self, error: FtlError) -> NoReturn:
+        self._failure = error
+        raise _fresh_copy(error)
+
+    # -- logging in (requests through the engine, so retry, timeout and host guard apply)
+
+    async def _log_in(self) -> None:
+        assert self.config is not None
+        assert self.config.credentials is not None
+        credentials = self.config.credentials
+        self._logins += 1
+        self.crawler.stats.inc_value("ftl/login/count")
+        try:
+            csrf_token, anonymous_session = await self._open_login_form()
+            response = await self._post_login(credentials, csrf_token, anonymous_session)
+        except FtlError as error:
+            self._fail(error)
+        except Exception as error:
+            # a network failure after the retries: say so once instead of trying per request
+            self._fail(FetchError(f"could not log in to FTL: {type(error).__name__}: {error}"))
+        login_url = urljoin(self.config.base_url, LOGIN_POST_PATH)
+        if response.status == 429 or response.status >= 500:
+            self._fail(
+                FetchError(f"FTL's login answered HTTP {response.status}; try again later", url=login_url)
+            )
+        if response.status != 200 or not _is_return_path(response):
+            # 401 is FTL's "Invalid email or password"; other answers are named for diagnosis
+            status = "" if response.status in (200, 401) else f" (HTTP {response.status})"
+            self._fail(
+                LoginRefusedError(
+                    f"FTL refused the login for {credentials.username}{status}: "
+                    "check FTL_USERNAME and FTL_PASSWORD"
+                )
+            )
+        cookie = _session_cookie(response.headers)
+        value = cookie[0] if cookie else anonymous_session  # no Set-Cookie: the session was upgraded
+        if not value:
+            self._fail(
+                LoginRefusedError(
+                    f"FTL accepted the login for {credentials.username} but sent no session cookie"
+                )
+            )
+        expires_at = cookie[1] if cookie else None
+        self._session = self._new_session(value, expires_at, "login")
+        self.crawler.stats.set_value("ftl/login/session_source", "login")
+        saved = ""
+        if self.store is not None:
+            try:
+                self.store.save(credentials.username, self.config.host, StoredSession(value, expires_at))
+                saved = "; session saved for the next runs"
+            except OSError as error:
+                # the crawl can go on with this session; the next run just logs in again
+                logger.warning(
+                    "Could not save the FTL session in %s: %s", self.store.directory, error.strerror
+                )
+        logger.info("Logged in to FTL as %s%s", credentials.username, saved)
+
+    async def _open_login_form(self) -> tuple[str, str | None]:
+        assert self.config is not None
+        url = urljoin(self.config.base_url, LOGIN_PAGE_PATH)
+        response = await self._download(Request(url, meta=_login_meta(), dont_filter=True))
+        if response.status != 200 or not isinstance(response, TextResponse):
+            raise FetchError(f"FTL's login page answered HTTP {response.status}", url=url)
+        csrf_token = response.xpath('//meta[@name="csrf_token"]/@content').get()
+        if not csrf_token:
+            raise FetchError("FTL's login page has no csrf_token meta tag; its login flow changed", url=url)
+        cookie = _session_cookie(response.headers)
+        return csrf_token, cookie[0] if cookie else None
+
+    async def _post_login(
+        self, credentials: Credentials, csrf_token: str, anonymous_session: str | None
+    ) -> Response:
+        assert self.config is not None
+        headers = Headers(
+            {
+                "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+                "X-Csrf-Token": csrf_token,
+                "Referer": urljoin(self.config.base_url, LOGIN_PAGE_PATH),
+            }
+        )
+        if anonymous_session:
+            _set_session_cookie(headers, anonymous_session)
+        request = Request(
+            urljoin(self.config.base_url, LOGIN_POST_PATH),
+            method="POST",
+            body=urlencode({"username": credentials.username, "password": credentials.password}),
+            headers=headers,
+            # never replay a password on our own: a retried login risks FTL's lockout
+            meta={**_login_meta(), "dont_retry": True},
+            dont_filter=True,
+        )
+        return await self._download(request)
+
+    async def _download(self, request: Request) -> Response:
+        assert self.crawler.engine is not None
+        return await self.crawler.engine.download_async(request)
+
+
+# -- helpers
+
+
+def _login_meta() -> dict[str, Any]:
+    return {
+        LOGIN_REQUEST_META: True,
+        # the POST body holds the password and the answers hold session cookies
+        "dont_cache": True,
+        # the cookie jar must not keep (or resend) the login's cookies: this middleware owns them
+        "dont_merge_cookies": True,
+        # a failed login may be a 302 back to the form: judge that answer, do not follow it
+        "dont_redirect": True,
+    }
+
+
+def _setting_or_env(settings: BaseSettings, env: Mapping[str, str], name: str) -> str:
+    return str(settings.get(name) or env.get(name) or "").strip()
+
+
+def _bare_cookie_value(text: str) -> str:
+    """Accept ``connect.sid=VALUE`` (as copied from a Cookie header) as well as ``VALUE``."""
+    text = text.strip().strip(";").strip()
+    for part in text.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name.strip() == SESSION_COOKIE:
+            return value.strip()
+    return text
+
+
+def session_cookie_from_file(path: Path, host: str) -> str:
+    """The ``connect.sid`` for ``host`` from a browser export.
+
+    Reads a Netscape ``cookies.txt``, a JSON list of cookies (browser extensions), a Playwright
+    ``storage_state`` JSON, or a file holding just the value.
+    """
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise InvalidArgumentError(f"cannot read FTL_COOKIES_FILE {path}: {error.strerror}") from None
+    if text.startswith(("[", "{")):
+        value = _cookie_from_json(text, host)
+    elif "\t" in text:
+        value = _cookie_from_netscape(text, host)
+    else:
+        value = _bare_cookie_value(text) or None
+    if not value:
+        raise InvalidArgumentError(f"FTL_COOKIES_FILE {path} holds no {SESSION_COOKIE} cookie for {host}")
+    return value
+
+
+def _cookie_from_json(text: str, host: str) -> str | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    cookies = data.get("cookies", []) if isinstance(data, dict) else data
+    for cookie in cookies if isinstance(cookies, list) else []:
+        if (
+            isinstance(cookie, dict)
+            and cookie.get("name") == SESSION_COOKIE
+            and _domain_matches(str(cookie.get("domain", host)), host)
+        ):
+            return str(cookie.get("value", "")) or None
+    return None
+
+
+def _cookie_from_netscape(text: str, host: str) -> str | None:
+    for line in text.splitlines():
+        line = line.removeprefix("#HttpOnly_")
+        fields = line.split("\t")
+        if line.startswith("#") or len(fields) != 7:
+            continue
+        domain, _, _, _, _, name, value = fields
+        if name == SESSION_COOKIE and _domain_matches(domain, host):
+            return value.strip() or None
+    return None
+
+
+def _domain_matches(domain: str, host: str) -> bool:
+    domain, host = domain.strip().lstrip(".").lower(), host.lower()
+    return host == domain or host.endswith("." + domain)
+
+
+def _set_session_cookie(headers: Headers, value: str) -> None:
+    """Put ``connect.sid`` in the Cookie header, keeping any other cookie the jar added."""
+    others = [
+        part.strip()
+        for header in headers.getlist(b"Cookie")
+        for part in header.decode("latin-1").split(";")
+        if part.strip() and part.strip().partition("=")[0] != SESSION_COOKIE
+    ]
+    headers[b"Cookie"] = "; ".join([*others, f"{SESSION_COOKIE}={value}"])
+
+
+def _session_cookie(headers: Headers) -> tuple[str, float | None] | None:
+    """``connect.sid`` and its expiry (epoch seconds) from the Set-Cookie headers, if sent."""
+    for raw in headers.getlist(b"Set-Cookie"):
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(raw.decode("latin-1"))
+        except CookieError:
+            continue
+        morsel = jar.get(SESSION_COOKIE)
+        if morsel is None or not morsel.value:
+            continue
+        return morsel.value, _expiry(morsel["max-age"], morsel["expires"])
+    return None
+
+
+def _expiry(max_age: str, expires: str) -> float | None:
+    if max_age.strip().lstrip("-").isdigit():
+        return time.time() + int(max_age)
+    if expires:
+        try:
+            return parsedate_to_datetime(expires).timestamp()
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _is_return_path(response: Response) -> bool:
+    # FTL answers a good login with the URL to go back to ("/"), a bad one with a message
+    body = response.body.strip()
+    return body.startswith((b"/", b"http://", b"https://")) and len(body) < 2048
+
+
+def _is_login_wall(request: Request, response: Response) -> bool:
+    """FTL's answer to a request without a (valid) session: a 302 to /account/login, or that page."""
+    if response.status in _REDIRECT_STATUSES:
+        location = response.headers.get(b"Location")
+        target = urljoin(request.url, location.decode("latin-1")) if location else ""
+        return _path(target) == LOGIN_PAGE_PATH
+    if _path(response.url) == LOGIN_PAGE_PATH:
+        return True
+    return isinstance(response, TextResponse) and is_login_page(response.text)
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path.rstrip("/") or "/"
+
+
+def _fresh_copy(error: FtlError) -> FtlError:
+    # one instance per failed request: the spider fills in each request's own URL
+    return type(error)(error.message, url=error.url)
