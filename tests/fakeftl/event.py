@@ -194,17 +194,23 @@ def generate_event(
     medical_withdrawals: int | None = None,
     failed_to_appear: int | None = None,
     pending_bouts: int = 0,
+    event_id: str | None = None,
+    pool_round_id: str | None = None,
 ) -> FakeEvent:
     """Invent a pool round deterministically from ``seed``.
 
     ``pool_sizes``: one size per pool when it has ``pool_count`` entries; otherwise the first
     size for most pools and each further size for the last few (24 pools of (7, 6) = 22 x 7 +
     2 x 6). Withdrawals default to one of each kind in events of 20+ pools, none below.
-    ``pending_bouts`` leaves that many bouts of the last pool unfenced.
+    ``pending_bouts`` leaves that many bouts of the last pool unfenced. ``event_id`` and
+    ``pool_round_id`` force those IDs (e.g. the demo event's); the rest of the event is the same.
     """
     rng = random.Random(seed)
     ids = _IdFactory(rng)
-    event_id, pool_round_id = ids.new(), ids.new()
+    # drawn even when forced, so that forcing IDs leaves the rest of the event unchanged
+    drawn_event_id, drawn_pool_round_id = ids.new(), ids.new()
+    event_id = ids.reserve(event_id) if event_id else drawn_event_id
+    pool_round_id = ids.reserve(pool_round_id) if pool_round_id else drawn_pool_round_id
     sizes = _layout_pool_sizes(pool_count, pool_sizes)
     people = _PeopleFactory(rng, affiliation_style)
     withdrawals = _place_withdrawals(
@@ -258,6 +264,14 @@ class _IdFactory:
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
         self._seen: set[str] = set()
+
+    def reserve(self, value: str) -> str:
+        """Take a given ID (upper-cased), so that no generated ID repeats it."""
+        value = value.upper()
+        if len(value) != 32 or any(char not in "0123456789ABCDEF" for char in value):
+            raise ValueError(f"an FTL ID is 32 hexadecimal characters, got {value!r}")
+        self._seen.add(value)
+        return value
 
     def new(self) -> str:
         while True:

@@ -1,0 +1,80 @@
+"""Record the shipped demo cassette (ftl_scraper/cassettes/demo) from the stand-in FTL.
+
+The demo event is invented (tests/cassettes.py: ``demo_event()``, from the fake-FTL
+generator; no third-party data). This script serves it on 127.0.0.1, records it with a real
+``scrapy crawl pools ... -s FTL_CASSETTE_MODE=record`` run, then checks that the recorded
+bundle is the event's ground truth and that replaying the new cassette offline, under the
+default FTL_BASE_URL, gives the same bundle. It is deterministic: rerunning it rewrites
+byte-identical files (no port, time or session token ends up in a cassette).
+
+Usage, from the repository root:
+
+    python scripts/make_demo_cassette.py              # rewrite ftl_scraper/cassettes/demo
+    python scripts/make_demo_cassette.py --out /tmp/demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))  # tests.fakeftl is not part of the installed package
+
+from tests.cassettes import DEMO_EVENT_ID, DEMO_ROUND_ID, demo_event  # noqa: E402
+from tests.fakeftl import FakeFtlServer  # noqa: E402
+
+DEFAULT_OUT = REPO_ROOT / "ftl_scraper" / "cassettes" / "demo"
+
+
+def crawl(cassette: Path, bundle_path: Path, *settings: str) -> dict[str, Any]:
+    """One ``scrapy crawl pools`` of the demo event with FTL_CASSETTE set; returns the bundle."""
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "pools",
+        "-a", f"event={DEMO_EVENT_ID}",
+        "-a", f"round={DEMO_ROUND_ID}",
+        "-s", f"FTL_CASSETTE={cassette}",
+        *settings,
+        "-O", str(bundle_path),
+    ]  # fmt: skip
+    completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        sys.exit(f"crawl failed ({completed.returncode}): {' '.join(command)}\n{completed.stderr}")
+    [bundle] = json.loads(bundle_path.read_text(encoding="utf-8"))
+    return dict(bundle)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"cassette folder (default {DEFAULT_OUT})"
+    )
+    out = parser.parse_args().out.resolve()
+    event = demo_event()
+    expected = event.expected_bundle()
+    with tempfile.TemporaryDirectory(prefix="ftl-demo-") as workdir, FakeFtlServer(event) as server:
+        recorded = crawl(
+            out,
+            Path(workdir) / "recorded.json",
+            "-s", "FTL_CASSETTE_MODE=record",
+            "-s", f"FTL_BASE_URL={server.base_url}",
+        )  # fmt: skip
+        if recorded != expected:
+            sys.exit("the recorded bundle is not the demo event's ground truth")
+        server_requests = len(server.requests)
+        replayed = crawl(out, Path(workdir) / "replayed.json")  # default FTL_BASE_URL, replay
+        if replayed != recorded or len(server.requests) != server_requests:
+            sys.exit("replaying the new cassette did not give the recorded bundle offline")
+    files = sorted(path.name for path in out.iterdir())
+    print(f"wrote {out}: {len(files)} files, {len(recorded['pools'])} pools; replay verified")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Crawl over a cassette in a test (record once, assert on the bundle forever), and the demo event.
+
+@deferred_f_from_coro_f
+async def test_pool_seven_has_a_medical_withdrawal() -> None:
+    run = await crawl_cassette("demo", event=DEMO_EVENT_ID, round=DEMO_ROUND_ID)
+    assert run.bundle["pools"][6]["fencers"][2]["status_label"] == "Medical Withdrawal"
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.crawling import CrawlRun, crawl_pools, project_settings
+from tests.fakeftl import FakeEvent, generate_event
+
+# The IDs of the demo event shipped as ftl_scraper/cassettes/demo (the README's main command).
+DEMO_EVENT_ID = "9CABEAEBA11F0F03B153FA889658645E"
+DEMO_ROUND_ID = "5F313927C3AE7337DEE549EEBEC0B135"
+
+
+def demo_event() -> FakeEvent:
+    """The demo event, invented: 32 pools (30 of 7, 2 of 6) with every feature FTL shows.
+
+    V4/V3 wins, a Medical Withdrawal, a Failed to Appear, numeric strips with start times
+    reused across two flights. scripts/make_demo_cassette.py records it into the package.
+    """
+    event = generate_event(seed=2026, pool_count=32, event_id=DEMO_EVENT_ID, pool_round_id=DEMO_ROUND_ID)
+    event.tournament_name = "ftl_scraper Demo Open 2026 (invented data)"
+    event.event_name = "Senior Women's Foil"
+    event.event_time = "Saturday, April 18, 2026 9:00 AM"
+    return event
+
+
+async def crawl_cassette(
+    cassette: str | Path,
+    *,
+    mode: str = "replay",
+    settings: dict[str, Any] | None = None,
+    **spider_arguments: Any,
+) -> CrawlRun:
+    """One whole in-process crawl with ``FTL_CASSETTE=cassette`` (a folder or a shipped name).
+
+    Replay needs no server: the default ``FTL_BASE_URL`` is kept, nothing goes out. To record,
+    pass ``mode="record"`` and ``settings={"FTL_BASE_URL": server.base_url, ...}``.
+    """
+    overrides: dict[str, Any] = {
+        "FTL_CASSETTE": str(cassette),
+        "FTL_CASSETTE_MODE": mode,
+        "LOG_LEVEL": "INFO",
+    }
+    overrides.update(settings or {})
+    return await crawl_pools(project_settings(**overrides), **spider_arguments)
