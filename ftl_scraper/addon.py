@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from scrapy.settings import BaseSettings
 
+from ftl_scraper.extensions.summary import quiet_scrapy_chatter
+
 
 class FtlAddon:
     """Installs the bundle pipeline, the FTL middlewares, the cache policy and atomic feeds."""
@@ -11,6 +13,10 @@ class FtlAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.PoolsBundlePipeline"] = 300
         settings["DOWNLOADER_MIDDLEWARES"]["ftl_scraper.middlewares.host_guard.FtlHostOnlyMiddleware"] = 50
+        # (off unless FTL_CASSETTE is set) right after the host guard and before all the rest:
+        # a replayed request is answered before retry, login, cache or breaker can go out, and
+        # a recording stores the response last, as the spider gets it (after retries, redirects)
+        settings["DOWNLOADER_MIDDLEWARES"]["ftl_scraper.middlewares.cassette.CassetteMiddleware"] = 60
         settings["FEED_STORAGES"]["file"] = "ftl_scraper.feedstorage.AtomicFileFeedStorage"
         settings["FEED_STORAGES"][""] = "ftl_scraper.feedstorage.AtomicFileFeedStorage"
         settings.set("HTTPCACHE_POLICY", "ftl_scraper.cache.FtlCachePolicy", priority="addon")
@@ -19,7 +25,44 @@ class FtlAddon:
             "ftl_scraper.cache.ScrubbedFilesystemCacheStorage",
             priority="addon",
         )
+        self._install_resilience(settings)
+        self._skip_disabled_extensions(settings)
         self._make_domain_cap_hold(settings)
+
+    @staticmethod
+    def _install_resilience(settings: BaseSettings) -> None:
+        # process_request runs from low to high numbers, process_response/_exception from high to low.
+        middlewares = settings["DOWNLOADER_MIDDLEWARES"]
+        # Scrapy retries at once, with no backoff and no Retry-After (scrapy/scrapy#802, #3849)
+        middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] = None
+        middlewares["ftl_scraper.middlewares.retry.BackoffRetryMiddleware"] = 550
+        # above RedirectMiddleware (600), so it sees the 302 to /account/login itself
+        middlewares["ftl_scraper.middlewares.login_wall.LoginWallMiddleware"] = 650
+        # a forced refresh must not fall back to the stale copy on a download error
+        middlewares["scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware"] = None
+        middlewares["ftl_scraper.cache.FtlHttpCacheMiddleware"] = 900
+        # after the cache, so a run answered from the cache never logs in; its process_response
+        # sees FTL's 302 to /account/login before LoginWall (650) and Redirect (600) do, so it
+        # can log in (once) and re-send the request instead of failing it
+        middlewares["ftl_scraper.middlewares.login.FtlLoginMiddleware"] = 925
+        # closest to the network: counts real attempts only (not cache hits), each retry included
+        middlewares["ftl_scraper.middlewares.circuit_breaker.CircuitBreakerMiddleware"] = 950
+        # one summary line at the end instead of Scrapy's pages of startup and stats output;
+        # quieted here because the addon runs before Scrapy lists its components
+        settings["EXTENSIONS"]["ftl_scraper.extensions.summary.CrawlSummary"] = 0
+        quiet_scrapy_chatter(settings)
+
+    @staticmethod
+    def _skip_disabled_extensions(settings: BaseSettings) -> None:
+        # Scrapy imports each EXTENSIONS_BASE module and only then learns the extension is off
+        # (NotConfigured); RemoteControl's module imports aiohttp.web: ~130 ms of every start.
+        # An EXTENSIONS entry set to None would not help: Scrapy imports it to match the key.
+        for extension, switch in (
+            ("scrapy.extensions.remote_control.RemoteControl", "REMOTE_CONTROL_ENABLED"),
+            ("scrapy.extensions.telnet.TelnetConsole", "TELNETCONSOLE_ENABLED"),
+        ):
+            if not settings.getbool(switch):
+                settings["EXTENSIONS_BASE"].pop(extension, None)
 
     @staticmethod
     def _make_domain_cap_hold(settings: BaseSettings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import DummyPolicy, FilesystemCacheStorage
 from scrapy.http import Response
 from scrapy.http.headers import Headers
@@ -34,6 +35,25 @@ class FtlCachePolicy(DummyPolicy):
         self, cachedresponse: Response, response: Response, request: Request
     ) -> bool:
         return False  # a fresh download always replaces the stored copy
+
+
+class FtlHttpCacheMiddleware(HttpCacheMiddleware):
+    """Scrapy's cache middleware, except that a forced refresh never falls back to the stale copy.
+
+    Scrapy answers a download error with the stored copy when it has one that the policy
+    called stale (``httpcache/errorrecovery``). With our policy that only happens under
+    ``force_refresh``, where the user asked for what FTL says now: old data passed off as
+    fresh would be wrong, so the error is retried and reported like any other.
+    """
+
+    # without the deprecated ``spider`` argument, as Scrapy 2.14+ calls middleware methods
+    def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        if request.meta.get("force_refresh"):
+            request.meta.pop("cached_response", None)
+            return None
+        return super().process_exception(request, exception)
 
 
 class ScrubbedFilesystemCacheStorage(FilesystemCacheStorage):

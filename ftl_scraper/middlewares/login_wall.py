@@ -1,0 +1,48 @@
+"""Report FTL's login wall as "login required", never as a page that failed to parse."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request
+from scrapy.http import Response, TextResponse
+
+from ftl_scraper.errors import LoginRequiredError
+from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE, is_login_page
+
+#: FTL's login form page and its POST target; requests *to* them are deliberate (logging in)
+LOGIN_PATHS = frozenset({"/account/login", "/login"})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class LoginWallMiddleware:
+    """Raises ``LoginRequiredError`` for a redirect to ``/account/login`` or a 200 login page.
+
+    Placed above RedirectMiddleware (600) so it sees the 302 itself; an exception raised in
+    ``process_response`` goes straight to the request's errback, so the page is neither
+    retried nor parsed.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if _path(request.url) in LOGIN_PATHS and not request.meta.get("redirect_urls"):
+            return response  # a deliberate visit to the login page (logging in)
+        if response.status in _REDIRECT_STATUSES:
+            location = response.headers.get(b"Location")
+            target = urljoin(request.url, location.decode("latin-1")) if location else ""
+            if _path(target) in LOGIN_PATHS:
+                raise _login_required(request)
+        elif _path(response.url) in LOGIN_PATHS or (
+            isinstance(response, TextResponse) and is_login_page(response.text)
+        ):
+            raise _login_required(request)
+        return response
+
+
+def _login_required(request: Request) -> LoginRequiredError:
+    # the URL asked for, not the login page's: that is the page the user needs access to
+    asked_for = request.meta.get("redirect_urls", [request.url])[0]
+    return LoginRequiredError(LOGIN_REQUIRED_MESSAGE, url=asked_for)
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path.rstrip("/") or "/"
