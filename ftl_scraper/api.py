@@ -16,6 +16,9 @@ from ftl_scraper.errors import FtlError
 from ftl_scraper.outcome import CrawlOutcome, ExitStatus
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
+# Handed to the child in its environment, never on its command line (visible to `ps`, and the
+# login middleware refuses secrets given with -s).
+_SECRET_SETTINGS = ("FTL_USERNAME", "FTL_PASSWORD", "FTL_COOKIE", "FTL_COOKIES_FILE")
 
 
 def fetch_pools_bundle(
@@ -30,7 +33,8 @@ def fetch_pools_bundle(
     """Crawl one FTL pool round and return its bundle (see ``PoolsBundle``).
 
     ``timeout`` is the per-request download timeout in seconds; ``settings`` are Scrapy
-    settings for this call only (e.g. ``{"FTL_BASE_URL": ...}``). Raises the project's
+    settings for this call only (e.g. ``{"FTL_BASE_URL": ...}``; credentials such as
+    ``FTL_PASSWORD`` reach the crawl through its environment, never its command line). Raises the project's
     ``FtlError`` subclass that says what failed; with ``partial=True`` a bundle with
     ``"complete": false`` is returned instead when some pages failed.
 
@@ -41,6 +45,7 @@ def fetch_pools_bundle(
     # fail on a bad ID here, with the same message the CLI gives, before starting a process
     PoolsArguments.parse({"event": event_id, "round": pool_round_id})
     overrides = dict(settings or {})
+    secrets = {name: str(overrides.pop(name)) for name in _SECRET_SETTINGS if name in overrides}
     if timeout is not None:
         overrides["DOWNLOAD_TIMEOUT"] = timeout
     with tempfile.TemporaryDirectory(prefix="ftl_scraper-") as workdir:
@@ -58,7 +63,7 @@ def fetch_pools_bundle(
         ]  # fmt: skip
         completed = subprocess.run(
             command,
-            env={**os.environ, "SCRAPY_SETTINGS_MODULE": _PROJECT_SETTINGS},
+            env={**os.environ, **secrets, "SCRAPY_SETTINGS_MODULE": _PROJECT_SETTINGS},
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             capture_output=True,

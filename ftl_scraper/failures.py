@@ -5,13 +5,27 @@ from __future__ import annotations
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
 from ftl_scraper.errors import FetchError, FtlError, HttpStatusError
+
+# what Scrapy and Twisted raise when the server drops or resets the connection mid-exchange
+_CONNECTION_DROPPED = (
+    DownloadFailedError,
+    ResponseDataLossError,
+    ConnectionDone,
+    ConnectionLost,
+    ResponseFailed,
+    ResponseNeverReceived,
+)
 
 
 def error_from_failure(failure: Failure, *, url: str, timeout: float | None = None) -> FtlError:
@@ -29,6 +43,8 @@ def error_from_failure(failure: Failure, *, url: str, timeout: float | None = No
         return FetchError("connection refused", url=url)
     if isinstance(exception, CannotResolveHostError):
         return FetchError("host name could not be resolved", url=url)
+    if isinstance(exception, _CONNECTION_DROPPED):
+        return FetchError("FTL closed the connection before answering", url=url)
     if isinstance(exception, IgnoreRequest):
         return FetchError(f"request dropped: {exception}", url=url)
     cause = type(exception).__name__

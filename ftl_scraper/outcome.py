@@ -34,7 +34,7 @@ class CrawlOutcome:
         """One line for people: the first (root) cause, and how many more there were."""
         if not self.errors:
             return "crawl succeeded"
-        more = len(self.errors) - 1
+        more = len({str(error) for error in self.errors}) - 1
         suffix = f" (and {more} more error{'s' * (more > 1)})" if more else ""
         return f"{self.errors[0]}{suffix}"
 

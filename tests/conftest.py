@@ -12,6 +12,15 @@ from tests.crawling import project_settings
 from tests.fakeftl import FakeEvent, FakeFtlServer, generate_event
 
 
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's FTL account, session state or cache folder."""
+    for name in ("FTL_USERNAME", "FTL_PASSWORD", "FTL_COOKIE", "FTL_COOKIES_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FTL_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("FTL_CACHE_DIR", str(tmp_path / "default-cache"))
+
+
 @pytest.fixture(scope="session")
 def fake_event() -> FakeEvent:
     """A realistic 24-pool round: V4/V3 wins, a medical withdrawal, a no-show, reused strips."""

@@ -59,3 +59,20 @@ def test_a_malformed_id_fails_before_any_request(fake_ftl: FakeFtlServer, tmp_pa
         fetch_pools_bundle("A" * 32, "not-an-id", settings=_settings(fake_ftl, tmp_path))
 
     assert fake_ftl.requests == []
+
+
+def test_credentials_given_as_settings_log_in_without_touching_the_command_line(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
+) -> None:
+    fake_ftl.require_login = True
+    fake_ftl.accounts["coach@example.com"] = "s3cret-pw"
+    settings = {
+        **_settings(fake_ftl, tmp_path),
+        "FTL_USERNAME": "coach@example.com",
+        "FTL_PASSWORD": "s3cret-pw",
+    }
+
+    bundle = fetch_pools_bundle(fake_event.event_id, fake_event.pool_round_id, settings=settings)
+
+    assert bundle == fake_event.expected_bundle()
+    assert fake_ftl.login_count == 1

@@ -98,9 +98,9 @@ async def test_503_twice_then_200_recovers_after_growing_gaps(
     backoff = Backoff(base=0.2, cap=8.0, rng=random.Random(JITTER_SEED))
     expected_delays = [backoff.delay(1), backoff.delay(2)]  # what the seeded middleware draws
     # the first retry waits 0.2 s plus jitter, the second 0.4 s plus jitter: never less, and
-    # not much more (a busy event loop, e.g. a cold first crawl, can only add a little)
-    assert expected_delays[0] <= first_gap < expected_delays[0] + 0.35
-    assert expected_delays[1] <= second_gap < expected_delays[1] + 0.35
+    # not much more (a busy machine can only add scheduling latency, well under a second)
+    assert expected_delays[0] <= first_gap < expected_delays[0] + 0.75
+    assert expected_delays[1] <= second_gap < expected_delays[1] + 0.75
     assert 0.2 <= expected_delays[0] < 0.4 <= expected_delays[1]
     assert run.stats["retry/count"] == 2
     assert run.stats["retry/backoff_seconds"] == pytest.approx(sum(expected_delays))
@@ -204,7 +204,7 @@ async def test_429_waits_as_long_as_retry_after_asks(
     assert len(tries) == 2
     [gap] = gaps(tries)
     # our own backoff would have waited 0.05-0.1 s
-    assert 1.0 <= gap < 1.3
+    assert 1.0 <= gap < 1.75
     assert run.stats["retry/backoff_seconds"] == 1.0
 
 

@@ -10,6 +10,7 @@ from scrapy.exceptions import UsageError
 
 from ftl_scraper.arguments import PoolsArguments
 from ftl_scraper.errors import FtlError
+from ftl_scraper.extensions.summary import quiet_scrapy_chatter
 from ftl_scraper.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.pools import PoolsSpider
 
@@ -17,6 +18,12 @@ from ftl_scraper.spiders.pools import PoolsSpider
 class Command(ScrapyCrawlCommand):
     """Scrapy's crawl exits 0 whatever happened to the crawl (scrapy/scrapy#1231); this one
     exits 0 on success, 1 on failure, 2 on bad arguments and 3 for a partial bundle."""
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        # before Scrapy builds its CrawlerProcess, which logs its version header at once
+        quiet_scrapy_chatter(self.settings)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

@@ -73,7 +73,7 @@ class CassetteMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         value = crawler.settings.get("FTL_CASSETTE")
         if not value:
-            raise NotConfigured("FTL_CASSETTE is not set")
+            raise NotConfigured  # without a message: Scrapy would log it as a warning on every run
         mode = CassetteMode.parse(crawler.settings.get("FTL_CASSETTE_MODE") or CassetteMode.REPLAY)
         recording = mode is not CassetteMode.REPLAY
         folder = resolve_cassette_folder(str(value), recording=recording)

@@ -24,6 +24,10 @@ def normalize_whitespace(text: str) -> str:
 
 def is_login_page(html: str) -> bool:
     """True if ``html`` is FTL's login page (what an unauthenticated request ends on)."""
+    # Both marks contain "login". The case-insensitive regexes cost ~25 us per KB (no literal
+    # prefix to skip ahead on), and every page passes through here several times.
+    if "login" not in html.lower():
+        return False
     return bool(_LOGIN_FORM_ID.search(html) or _LOGIN_FORM_ACTION.search(html))
 
 
