@@ -8,6 +8,7 @@ from scrapy.http import HtmlResponse, JsonResponse, Response
 
 from ftl_scraper.errors import LoginRequiredError
 from ftl_scraper.middlewares.login_wall import LoginWallMiddleware
+from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE
 
 from .fakeftl.render import render_login_page
 
@@ -30,7 +31,7 @@ def test_a_redirect_to_the_login_page_is_login_required(status: int, location: s
 
     with pytest.raises(LoginRequiredError) as raised:
         check(request, response)
-    assert str(raised.value) == f"FTL requires login for this page ({POOLS_URL})"
+    assert str(raised.value) == f"{LOGIN_REQUIRED_MESSAGE} ({POOLS_URL})"
 
 
 def test_a_200_login_page_is_login_required() -> None:

@@ -10,9 +10,22 @@ from scrapy.http import Response, TextResponse
 from ftl_scraper.errors import LoginRequiredError
 from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE, is_login_page
 
+LOGIN_PAGE_PATH = "/account/login"
 #: FTL's login form page and its POST target; requests *to* them are deliberate (logging in)
-LOGIN_PATHS = frozenset({"/account/login", "/login"})
+LOGIN_PATHS = frozenset({LOGIN_PAGE_PATH, "/login"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+def is_login_wall(request: Request, response: Response) -> bool:
+    """FTL's answer to a request without a (valid) session: a redirect to its login page,
+    or the login page itself (what a followed redirect ends on, with HTTP 200)."""
+    if response.status in _REDIRECT_STATUSES:
+        location = response.headers.get(b"Location")
+        target = urljoin(request.url, location.decode("latin-1")) if location else ""
+        return _path(target) in LOGIN_PATHS
+    if _path(response.url) in LOGIN_PATHS:
+        return True
+    return isinstance(response, TextResponse) and is_login_page(response.text)
 
 
 class LoginWallMiddleware:
@@ -20,28 +33,17 @@ class LoginWallMiddleware:
 
     Placed above RedirectMiddleware (600) so it sees the 302 itself; an exception raised in
     ``process_response`` goes straight to the request's errback, so the page is neither
-    retried nor parsed.
+    retried nor parsed. FtlLoginMiddleware (925) sees the wall first and logs in when it can.
     """
 
     def process_response(self, request: Request, response: Response) -> Response:
         if _path(request.url) in LOGIN_PATHS and not request.meta.get("redirect_urls"):
             return response  # a deliberate visit to the login page (logging in)
-        if response.status in _REDIRECT_STATUSES:
-            location = response.headers.get(b"Location")
-            target = urljoin(request.url, location.decode("latin-1")) if location else ""
-            if _path(target) in LOGIN_PATHS:
-                raise _login_required(request)
-        elif _path(response.url) in LOGIN_PATHS or (
-            isinstance(response, TextResponse) and is_login_page(response.text)
-        ):
-            raise _login_required(request)
+        if is_login_wall(request, response):
+            # the URL asked for, not the login page's: that is the page the user needs access to
+            asked_for = request.meta.get("redirect_urls", [request.url])[0]
+            raise LoginRequiredError(LOGIN_REQUIRED_MESSAGE, url=asked_for)
         return response
-
-
-def _login_required(request: Request) -> LoginRequiredError:
-    # the URL asked for, not the login page's: that is the page the user needs access to
-    asked_for = request.meta.get("redirect_urls", [request.url])[0]
-    return LoginRequiredError(LOGIN_REQUIRED_MESSAGE, url=asked_for)
 
 
 def _path(url: str) -> str:

@@ -14,7 +14,7 @@ _LOGIN_FORM_ACTION = re.compile(
 )
 _COUNTRY_CODE = re.compile(r"[A-Z]{3}")
 
-LOGIN_REQUIRED_MESSAGE = "FTL requires login for this page"
+LOGIN_REQUIRED_MESSAGE = "FTL requires login for this page: set FTL_USERNAME and FTL_PASSWORD, or FTL_COOKIE"
 
 
 def normalize_whitespace(text: str) -> str:
