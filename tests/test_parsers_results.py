@@ -235,13 +235,14 @@ def test_each_required_field(field: str) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"v": "4"}, "v"),
+        ({"v": "four"}, "v"),
         ({"ts": 26.5}, "ts"),
+        ({"tr": "26.5"}, "tr"),
         ({"ind": True}, "ind"),
         ({"m": -1}, "m"),
         ({"place": "fourth"}, "place"),
         ({"place": 0}, "place"),
-        ({"vm": "0.667"}, "vm"),
+        ({"vm": "two thirds"}, "vm"),
         ({"vm": 1.5}, "vm"),
         ({"tie": "yes"}, "tie"),
         ({"id": "not-an-id"}, "id"),
@@ -253,6 +254,24 @@ def test_each_required_field(field: str) -> None:
 def test_mistyped_field(overrides: dict[str, Any], field: str) -> None:
     with pytest.raises(ResultsParseError, match=f"pool results JSON: entry 0 .*field '{field}'"):
         parse([entry(**overrides)])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "expected"),
+    [
+        ({"v": "4"}, "victories", 4),
+        ({"ind": "+5"}, "indicator", 5),
+        ({"ind": "-3"}, "indicator", -3),
+        ({"ts": 26.0}, "touches_scored", 26),
+        ({"vm": "0.667"}, "victory_ratio", 0.667),
+    ],
+)
+def test_whole_numbers_written_as_text_are_read(
+    overrides: dict[str, Any], field: str, expected: object
+) -> None:
+    [result] = parse([entry(**overrides)]).fencers
+
+    assert getattr(result, field) == expected
 
 
 def test_error_names_later_entry_index() -> None:

@@ -15,6 +15,8 @@ ENDPOINT = "pool results JSON"
 _FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
 # "3" or "3T": the final-results endpoint writes places as strings with a T for ties
 _PLACE_TEXT = re.compile(r"(?P<place>\d+)(?P<tie>T?)", re.IGNORECASE)
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+_DECIMAL_TEXT = re.compile(r"\d+(?:\.\d+)?")
 
 ResultStatus = Literal["advanced", "eliminated", "unknown"]
 
@@ -157,6 +159,12 @@ class _EntryReader:
 
     def _integer(self, key: str) -> int:
         value = self._required(key)
+        # FTL sends numbers; a whole number written as a string ("4", "+5") or as 4.0 is read as
+        # what it says rather than failing the round, anything fractional or wordy is refused
+        if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value.strip()):
+            return int(value.strip())
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self._mistyped(key, "an integer")
         return value
@@ -191,6 +199,8 @@ class _EntryReader:
         value = self.entry.get("vm")
         if value is None:
             return round(victories / matches, 3) if matches else 0.0
+        if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value.strip()):
+            value = float(value)
         if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
             raise self._mistyped("vm", "a number from 0 to 1")
         return float(value)
