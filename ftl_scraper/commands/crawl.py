@@ -10,7 +10,7 @@ from scrapy.exceptions import UsageError
 
 from ftl_scraper.arguments import PoolsArguments
 from ftl_scraper.errors import FtlError
-from ftl_scraper.extensions.summary import quiet_scrapy_chatter
+from ftl_scraper.extensions.summary import is_debug_run
 from ftl_scraper.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.pools import PoolsSpider
 
@@ -22,8 +22,10 @@ class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        # before Scrapy builds its CrawlerProcess, which logs its version header at once
-        quiet_scrapy_chatter(self.settings)
+        if not is_debug_run(self.settings):
+            # Scrapy's CrawlerProcess logs its version table as it starts, before any addon or
+            # logger level can step in; the table is for bug reports, which `-L DEBUG` gives
+            self.settings.set("LOG_VERSIONS", [], priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

@@ -31,11 +31,14 @@ def quiet_scrapy_chatter(settings: BaseSettings) -> None:
 
     Call it as early as possible (the addon does; Scrapy logs "Enabled addons" right after).
     """
-    debug = logging.getLevelName(str(settings.get("LOG_LEVEL", "DEBUG")).upper()) == logging.DEBUG
     # NOTSET hands the decision back to the handler's level, which -L sets
-    level = logging.NOTSET if debug else logging.WARNING
+    level = logging.NOTSET if is_debug_run(settings) else logging.WARNING
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(level)
+
+
+def is_debug_run(settings: BaseSettings) -> bool:
+    return logging.getLevelName(str(settings.get("LOG_LEVEL", "DEBUG")).upper()) == logging.DEBUG
 
 
 class CrawlSummary:
