@@ -22,12 +22,13 @@ class FtlAddon:
         settings.set("HTTPCACHE_POLICY", "ftl_scraper.cache.FtlCachePolicy", priority="addon")
         settings.set(
             "HTTPCACHE_STORAGE",
-            "ftl_scraper.cache.ScrubbedFilesystemCacheStorage",
+            "ftl_scraper.cache.FtlFilesystemCacheStorage",
             priority="addon",
         )
+        # Scrapy 2.19's own downloader lets more than CONCURRENT_REQUESTS_PER_DOMAIN through
+        settings.set("DOWNLOADER", "ftl_scraper.downloader.FtlDownloader", priority="addon")
         self._install_resilience(settings)
         self._skip_disabled_extensions(settings)
-        self._make_domain_cap_hold(settings)
 
     @staticmethod
     def _install_resilience(settings: BaseSettings) -> None:
@@ -63,17 +64,3 @@ class FtlAddon:
         ):
             if not settings.getbool(switch):
                 settings["EXTENSIONS_BASE"].pop(extension, None)
-
-    @staticmethod
-    def _make_domain_cap_hold(settings: BaseSettings) -> None:
-        # Scrapy 2.19 does not enforce CONCURRENT_REQUESTS_PER_DOMAIN while DOWNLOAD_DELAY is 0
-        # (the downloader starts each transfer in a task and reads a stale in-flight count).
-        # The global CONCURRENT_REQUESTS cap is enforced, and this crawl talks to one host
-        # only, so the global cap is set to the per-domain one.
-        per_domain = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
-        if per_domain > 0 and settings.getint("CONCURRENT_REQUESTS") > per_domain:
-            priority = max(
-                settings.getpriority("CONCURRENT_REQUESTS") or 0,
-                settings.getpriority("CONCURRENT_REQUESTS_PER_DOMAIN") or 0,
-            )
-            settings.set("CONCURRENT_REQUESTS", per_domain, priority=priority)

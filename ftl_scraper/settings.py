@@ -27,9 +27,14 @@ USER_AGENT = "ftl_scraper/0.1 (+https://pypi.org/project/ftl_scraper/)"
 # one more request on every run for a site that publishes none of these paths there.
 ROBOTSTXT_OBEY = False
 
-# Politeness: at most 8 requests in flight to FTL (the addon makes the cap hold, see addon.py).
+# Politeness: at most 8 requests in flight to FTL (FtlDownloader makes the cap hold).
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
+# Requests the engine hands the downloader at once: the next ones wait in FTL's slot, ready to go
+# out the moment a transfer ends.
+CONCURRENT_REQUESTS = 16
 DOWNLOAD_DELAY = 0
+# A page yields one item, folded in synchronously; Scrapy's 100 would start 100 tasks per page.
+CONCURRENT_ITEMS = 1
 # A live-results page that takes longer than this is better retried than waited for.
 DOWNLOAD_TIMEOUT = 10
 

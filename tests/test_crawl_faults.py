@@ -138,8 +138,10 @@ async def test_500_forever_fails_naming_the_pool_after_three_attempts(
 async def test_fail_fast_stops_sending_requests(
     fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
 ) -> None:
-    # one page in flight at a time: after the first pool fails, at most the one request
-    # already handed to the downloader may still go out
+    # one page in flight at a time: after the first pool fails, at most the one request that
+    # took over its transfer slot while the failure was being read may still go out (the
+    # latency keeps the next answers from racing ahead of that reading, as FTL's would)
+    fake_ftl.latency = 0.05
     fake_ftl.add_fault(pools_path(fake_event) + "/", Status(404))  # whichever pool goes first
     run = await crawl(fake_ftl, fake_event, tmp_path, CONCURRENT_REQUESTS_PER_DOMAIN=1)
 

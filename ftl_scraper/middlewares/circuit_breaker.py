@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Self
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
+from ftl_scraper.downloader import FtlDownloader
 from ftl_scraper.errors import FtlError, HostUnavailableError
 from ftl_scraper.failures import error_from_failure
 
@@ -47,20 +48,28 @@ class CircuitBreakerMiddleware:
         threshold = crawler.settings.getint("FTL_CIRCUIT_BREAKER_THRESHOLD")
         if threshold <= 0:
             raise NotConfigured("FTL_CIRCUIT_BREAKER_THRESHOLD is 0: circuit breaker off")
-        return cls(crawler, threshold)
+        breaker = cls(crawler, threshold)
+        # Counted as the response arrives, before the downloader hands the freed transfer slot
+        # to the next queued request: once open, that request never goes out.
+        crawler.signals.connect(breaker.response_downloaded, signal=signals.response_downloaded)
+        return breaker
 
     def process_request(self, request: Request) -> None:
         if self.open and _goes_to_network(request):
             self.crawler.stats.inc_value("ftl/circuit_breaker/refused")
             raise self._error(request)
 
-    def process_response(self, request: Request, response: Response) -> Response:
-        if not _goes_to_network(request) or "cached" in response.flags:
-            return response
+    def response_downloaded(self, response: Response, request: Request) -> None:
+        if not _goes_to_network(request):
+            return
         if is_host_failure(response.status):
-            self._count_failure(request, f"HTTP {response.status}")
+            self._count_failure(f"HTTP {response.status}")
         elif not self.open:
             self.consecutive_failures = 0
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.open and "cached" not in response.flags and is_host_failure(response.status):
+            raise self._error(request)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -68,18 +77,21 @@ class CircuitBreakerMiddleware:
         if isinstance(exception, (FtlError, IgnoreRequest)) or not _goes_to_network(request):
             return
         # the same words the final error would use ("connection refused", "did not answer in time")
-        cause = error_from_failure(Failure(exception), url=request.url).message
-        self._count_failure(request, cause)
-
-    def _count_failure(self, request: Request, cause: str) -> None:
-        self.consecutive_failures += 1
-        self.last_cause = cause
+        self._count_failure(error_from_failure(Failure(exception), url=request.url).message)
         if self.open:
             raise self._error(request)
-        if self.consecutive_failures >= self.threshold:
-            self.open = True
-            self.crawler.stats.set_value("ftl/circuit_breaker/tripped", 1)
-            raise self._error(request)
+
+    def _count_failure(self, cause: str) -> None:
+        self.consecutive_failures += 1
+        self.last_cause = cause
+        if self.open or self.consecutive_failures < self.threshold:
+            return
+        self.open = True
+        self.crawler.stats.set_value("ftl/circuit_breaker/tripped", 1)
+        # requests queued for a transfer slot have passed process_request: stop them too
+        downloader = self.crawler.engine.downloader
+        if isinstance(downloader, FtlDownloader):
+            downloader.discard_queued_requests(self._error)
 
     def _error(self, request: Request) -> HostUnavailableError:
         host = urlparse_cached(request).netloc

@@ -15,6 +15,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from ftl_scraper.arguments import PoolsArguments
+from ftl_scraper.downloader import CrawlStopping, FtlDownloader
 from ftl_scraper.errors import FtlError
 from ftl_scraper.failures import error_from_failure
 from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolResultsPage
@@ -83,6 +84,8 @@ class PoolsSpider(scrapy.Spider):
         yield PoolResultsPage(url=response.url, body=response.body)
 
     def on_request_failed(self, failure: Failure) -> None:
+        if failure.check(CrawlStopping):
+            return  # dropped after the crawl failed: not a cause of its own
         request = failure.request  # type: ignore[attr-defined]
         timeout = request.meta.get("download_timeout")
         error = error_from_failure(failure, url=request.url, timeout=timeout)
@@ -95,6 +98,10 @@ class PoolsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("ftl/errors")
         logger.error("%s", error)
         if not self.partial and len(self.errors) == 1:
+            # fail-fast: requests waiting for a transfer slot must not reach FTL any more
+            downloader = self.crawler.engine.downloader
+            if isinstance(downloader, FtlDownloader):
+                downloader.discard_queued_requests()
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="ftl_error"))
 
     def _ftl_request(self, url: str, callback: Any, **cb_kwargs: str) -> scrapy.Request:

@@ -416,6 +416,9 @@ class _FtlRequestHandler(BaseHTTPRequestHandler):
 
     fake: FakeFtlServer
     protocol_version = "HTTP/1.1"  # keep-alive, like FTL behind its proxy
+    # headers and body go out in two writes; with Nagle's algorithm on, every reply after the
+    # first on a connection would wait ~40 ms for the client's delayed ACK (nginx sets TCP_NODELAY)
+    disable_nagle_algorithm = True
     server_version = "nginx"
     sys_version = ""
     timeout = 30  # idle keep-alive connections end on their own
