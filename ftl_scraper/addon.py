@@ -19,6 +19,7 @@ class FtlAddon:
         settings["DOWNLOADER_MIDDLEWARES"]["ftl_scraper.middlewares.cassette.CassetteMiddleware"] = 60
         settings["FEED_STORAGES"]["file"] = "ftl_scraper.feedstorage.AtomicFileFeedStorage"
         settings["FEED_STORAGES"][""] = "ftl_scraper.feedstorage.AtomicFileFeedStorage"
+        settings["FEED_EXPORTERS"]["json"] = "ftl_scraper.exporters.IndentedJsonItemExporter"
         settings.set("HTTPCACHE_POLICY", "ftl_scraper.cache.FtlCachePolicy", priority="addon")
         settings.set(
             "HTTPCACHE_STORAGE",
