@@ -106,7 +106,8 @@ def _resolve_pool_id(document: Selector, pool_id: str | None) -> str:
 
 
 def _classes(cell: Selector) -> set[str]:
-    return set((cell.attrib.get("class") or "").split())
+    # straight from the lxml element: Selector.attrib copies every attribute into a new dict
+    return set((cell.root.get("class") or "").split())
 
 
 def _text_content(element: Selector) -> str:
