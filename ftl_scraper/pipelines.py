@@ -71,6 +71,16 @@ class PoolsBundlePipeline:
     def _bundle(self) -> dict[str, Any]:
         spider = self.spider
         pool_ids = self.pool_ids or []
+        if not spider.errors:
+            # every page either arrived or failed with an error; a page that did neither was
+            # dropped somewhere, and a bundle without it must not claim to be complete
+            missing = [pool_id for pool_id in pool_ids if pool_id not in self.pools]
+            if self.pool_ids is None or self.results is None or missing:
+                what = f"pool {missing[0]}" if missing else "the pools page or the results JSON"
+                problem = FtlError(f"the crawl ended without {what}")
+                spider.record_error(problem)
+                if not spider.partial:
+                    raise DropItem(str(problem))
         errors = [
             CrawlError(
                 kind=type(error).__name__,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
+from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_f_from_coro_f
 
+from ftl_scraper.items import PoolFragmentPage
 from ftl_scraper.models import PoolsBundle
 from ftl_scraper.outcome import ExitStatus
 from ftl_scraper.schema import load_bundle_schema, render_bundle_schema
@@ -102,3 +105,34 @@ async def test_event_variants_come_out_exactly(
     run = await crawl_pools(crawl_settings, event=event.event_id, round=event.pool_round_id)
 
     assert run.bundle == event.expected_bundle()
+
+
+@deferred_f_from_coro_f
+async def test_a_page_dropped_without_an_error_never_yields_a_complete_bundle(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, crawl_settings: Settings
+) -> None:
+    dropped = fake_event.pool_ids[2]
+    crawl_settings.set("ITEM_PIPELINES", {"tests.test_crawl.DropOnePoolPipeline": 100}, priority="cmdline")
+    crawl_settings.set("FTL_DROPPED_POOL", dropped, priority="cmdline")
+
+    run = await crawl_pools(crawl_settings, event=fake_event.event_id, round=fake_event.pool_round_id)
+
+    assert run.items == []
+    assert run.outcome.status is ExitStatus.FAILED
+    assert run.outcome.headline.startswith(f"the crawl ended without pool {dropped}")
+
+
+class DropOnePoolPipeline:
+    """Loses one pool's page the way a buggy component would: no error, nothing logged."""
+
+    def __init__(self, pool_id: str) -> None:
+        self.pool_id = pool_id
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DropOnePoolPipeline:
+        return cls(crawler.settings["FTL_DROPPED_POOL"])
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PoolFragmentPage) and item.pool_id == self.pool_id:
+            raise DropItem("lost", log_level="DEBUG")
+        return item
