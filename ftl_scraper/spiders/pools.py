@@ -111,7 +111,8 @@ class PoolsSpider(scrapy.Spider):
             errback=self.on_request_failed,
             cb_kwargs=cb_kwargs,
             meta={"force_refresh": self.force_refresh},
-            # a pool listed twice is still one page; never let the dupe filter drop a page silently
+            # pool IDs are de-duplicated by the parser already; the dupe filter could only drop
+            # a page without telling its errback, which would leave a hole in the bundle
             dont_filter=True,
         )
 
