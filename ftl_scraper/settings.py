@@ -22,7 +22,7 @@ FTL_STATE_DIR = str(default_state_dir())
 ADDONS = {"ftl_scraper.addon.FtlAddon": 0}
 
 # Identify ourselves honestly; FTL is a small service run for the fencing community.
-USER_AGENT = "ftl_scraper/0.1 (+https://pypi.org/project/ftl_scraper/)"
+USER_AGENT = "ftl_scraper/0.1 (Scrapy; FencingTimeLive pool-round reader)"
 # The crawl reads only the pages a browser loads for one pool round; robots.txt would be
 # one more request on every run for a site that publishes none of these paths there.
 ROBOTSTXT_OBEY = False
@@ -32,6 +32,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 8
 # Requests the engine hands the downloader at once: the next ones wait in FTL's slot, ready to go
 # out the moment a transfer ends.
 CONCURRENT_REQUESTS = 16
+# No fixed pause between requests: the cap above and the retry backoff keep the load polite.
 DOWNLOAD_DELAY = 0
 # A page yields one item, folded in synchronously; Scrapy's 100 would start 100 tasks per page.
 CONCURRENT_ITEMS = 1
