@@ -10,7 +10,7 @@ from scrapy.extensions.httpcache import DummyPolicy, FilesystemCacheStorage
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 
-from ftl_scraper.parsers.text import is_login_page
+from ftl_scraper.middlewares.login_wall import is_login_wall
 
 # Headers that carry the FTL session or credentials: never written to disk.
 SECRET_HEADERS = (b"Cookie", b"Set-Cookie", b"Authorization", b"X-Csrf-Token")
@@ -26,9 +26,7 @@ class FtlCachePolicy(DummyPolicy):
     def should_cache_response(self, response: Response, request: Request) -> bool:
         if not super().should_cache_response(response, request):
             return False
-        return not response.url.split("?")[0].endswith("/account/login") and not (
-            _is_html(response) and is_login_page(response.text)
-        )
+        return not is_login_wall(request, response)
 
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
         return not request.meta.get("force_refresh")
@@ -101,7 +99,3 @@ def _without_secrets(headers: Headers) -> Headers:
     for name in SECRET_HEADERS:
         kept.pop(name, None)
     return kept
-
-
-def _is_html(response: Response) -> bool:
-    return b"html" in (response.headers.get(b"Content-Type") or b"")

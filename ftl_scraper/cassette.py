@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from ftl_scraper.errors import FtlError, ParseError
 from ftl_scraper.parsers import is_login_page, parse_pool_ids
+from ftl_scraper.parsers.text import LOGIN_PATHS
 
 INDEX_FILE = "index.json"
 #: bumped when the index layout changes incompatibly
@@ -30,7 +31,6 @@ SHIPPED_CASSETTES_DIR = Path(__file__).parent / "cassettes"
 #: new session or auth header can never leak into a cassette by being forgotten.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Location", "Retry-After")
 #: FTL's login form and its POST target: a session is made there, nothing to replay
-LOGIN_PATHS = frozenset({"/account/login", "/login"})
 #: what replaces the per-session token in ``<meta name="csrf_token" content="...">``
 CSRF_PLACEHOLDER = b"not-recorded"
 

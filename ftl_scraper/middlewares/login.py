@@ -19,8 +19,8 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from ftl_scraper.credentials import SESSION_COOKIE, Credentials, LoginConfig
 from ftl_scraper.errors import FetchError, FtlError, LoginRefusedError, LoginRequiredError
-from ftl_scraper.middlewares.login_wall import LOGIN_PAGE_PATH, is_login_wall
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE
+from ftl_scraper.middlewares.login_wall import is_login_wall
+from ftl_scraper.parsers.text import LOGIN_PAGE_PATH, LOGIN_REQUIRED_MESSAGE
 from ftl_scraper.session_store import SessionStore, StoredSession
 
 logger = logging.getLogger(__name__)

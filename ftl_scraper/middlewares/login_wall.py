@@ -8,11 +8,8 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from ftl_scraper.errors import LoginRequiredError
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE, is_login_page
+from ftl_scraper.parsers.text import LOGIN_PATHS, LOGIN_REQUIRED_MESSAGE, is_login_page
 
-LOGIN_PAGE_PATH = "/account/login"
-#: FTL's login form page and its POST target; requests *to* them are deliberate (logging in)
-LOGIN_PATHS = frozenset({LOGIN_PAGE_PATH, "/login"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 

@@ -17,6 +17,7 @@ from parsel.selector import create_root_node
 from ftl_scraper.errors import LoginRequiredError, PoolParseError
 from ftl_scraper.models import Pool, PoolBout, PoolFencer, Referee
 from ftl_scraper.parsers.text import (
+    FTL_ID,
     LOGIN_REQUIRED_MESSAGE,
     AffiliationParts,
     is_login_page,
@@ -24,7 +25,6 @@ from ftl_scraper.parsers.text import (
     split_affiliation,
 )
 
-_FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
 _WRAPPER_DIV_ID = re.compile(r"pool_(?P<pool_id>[0-9A-Fa-f]{32})")
 _DETAILS_HREF = re.compile(
     r"/pools/details/[0-9A-Fa-f]{32}/[0-9A-Fa-f]{32}/(?P<pool_id>[0-9A-Fa-f]{32})(?![0-9A-Fa-f])"
@@ -120,7 +120,7 @@ def _clean_id_or_none(pool_id: str | None) -> str | None:
     if pool_id is None:
         return None
     cleaned = pool_id.strip().upper()
-    return cleaned if _FTL_ID.fullmatch(cleaned) else None
+    return cleaned if FTL_ID.fullmatch(cleaned) else None
 
 
 def _resolve_pool_id(document: etree._Element, pool_id: str | None) -> str:

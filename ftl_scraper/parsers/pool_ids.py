@@ -7,14 +7,13 @@ import re
 from parsel import Selector
 
 from ftl_scraper.errors import LoginRequiredError, PoolIdsParseError
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE, is_login_page
+from ftl_scraper.parsers.text import FTL_ID, LOGIN_REQUIRED_MESSAGE, is_login_page
 
 NO_POOL_IDS_MESSAGE = "no pool IDs on the pools page: not published yet, or not a pools page"
 
 # `var ids = [ ... ];` — the page script's own list; `[^\]]*` keeps the match inside the array.
 _IDS_ARRAY = re.compile(r"\b(?:var|let|const)\s+ids\s*=\s*\[(?P<body>[^\]]*)\]")
 _QUOTED_TOKEN = re.compile(r"""^(?P<quote>["'])(?P<value>.*)(?P=quote)$""", re.DOTALL)
-_FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
 _PLACEHOLDER_ID = re.compile(r"pool_(?P<pool_id>[0-9A-Fa-f]{32})")
 
 
@@ -44,7 +43,7 @@ def _ids_from_script(html: str) -> list[str]:
 def _pool_id_from_token(token: str) -> str:
     quoted = _QUOTED_TOKEN.match(token)
     value = quoted["value"].strip() if quoted else token
-    if not _FTL_ID.fullmatch(value):
+    if not FTL_ID.fullmatch(value):
         raise PoolIdsParseError(f"pools page: ids array element {value!r} is not a 32-character hex pool ID")
     return value.upper()
 

@@ -8,11 +8,15 @@ from typing import Any, Literal
 
 from ftl_scraper.errors import InvalidArgumentError, LoginRequiredError, ResultsParseError
 from ftl_scraper.models import PoolResult, PoolResults
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE, is_login_page, normalize_whitespace
+from ftl_scraper.parsers.text import (
+    FTL_ID,
+    LOGIN_REQUIRED_MESSAGE,
+    is_login_page,
+    normalize_whitespace,
+)
 
 ENDPOINT = "pool results JSON"
 
-_FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
 # "3" or "3T": the final-results endpoint writes places as strings with a T for ties
 _PLACE_TEXT = re.compile(r"(?P<place>\d+)(?P<tie>T?)", re.IGNORECASE)
 _INTEGER_TEXT = re.compile(r"[+-]?\d+")
@@ -44,7 +48,7 @@ def status_from_prediction(prediction: str | None) -> ResultStatus:
 
 def _checked_id(value: str, argument: str) -> str:
     cleaned = value.strip().upper() if isinstance(value, str) else ""
-    if not _FTL_ID.fullmatch(cleaned):
+    if not FTL_ID.fullmatch(cleaned):
         raise InvalidArgumentError(f"{argument} must be a 32-character hex FTL ID, got {value!r}")
     return cleaned
 
@@ -147,7 +151,7 @@ class _EntryReader:
 
     def _fencer_id(self) -> str:
         value = self._required("id")
-        if not isinstance(value, str) or not _FTL_ID.fullmatch(value.strip()):
+        if not isinstance(value, str) or not FTL_ID.fullmatch(value.strip()):
             raise self._mistyped("id", "a 32-character hex FTL ID")
         return value.strip().upper()
 

@@ -13,6 +13,11 @@ _LOGIN_FORM_ACTION = re.compile(
     re.IGNORECASE,
 )
 _COUNTRY_CODE = re.compile(r"[A-Z]{3}")
+#: an FTL event, round, pool or fencer ID, in any case (FTL itself writes them upper-case)
+FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
+LOGIN_PAGE_PATH = "/account/login"
+#: FTL's login form page and its POST target
+LOGIN_PATHS = frozenset({LOGIN_PAGE_PATH, "/login"})
 
 LOGIN_REQUIRED_MESSAGE = "FTL requires login for this page: set FTL_USERNAME and FTL_PASSWORD, or FTL_COOKIE"
 
