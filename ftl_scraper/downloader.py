@@ -7,6 +7,7 @@ from time import monotonic
 
 from scrapy import Request
 from scrapy.core.downloader import Downloader, Slot
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
@@ -60,3 +61,11 @@ class FtlDownloader(Downloader):
                 queue_dfd.errback(error)
                 discarded += 1
         return discarded
+
+
+def discard_queued_requests(crawler: Crawler, error_for: Callable[[Request], Exception] | None = None) -> int:
+    """``FtlDownloader.discard_queued_requests`` for this crawl, if it runs our downloader."""
+    downloader = crawler.engine.downloader
+    if isinstance(downloader, FtlDownloader):
+        return downloader.discard_queued_requests(error_for)
+    return 0

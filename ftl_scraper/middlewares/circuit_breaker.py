@@ -12,7 +12,7 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
-from ftl_scraper.downloader import FtlDownloader
+from ftl_scraper.downloader import discard_queued_requests
 from ftl_scraper.errors import FtlError, HostUnavailableError
 from ftl_scraper.failures import error_from_failure
 
@@ -89,9 +89,7 @@ class CircuitBreakerMiddleware:
         self.open = True
         self.crawler.stats.set_value("ftl/circuit_breaker/tripped", 1)
         # requests queued for a transfer slot have passed process_request: stop them too
-        downloader = self.crawler.engine.downloader
-        if isinstance(downloader, FtlDownloader):
-            downloader.discard_queued_requests(self._error)
+        discard_queued_requests(self.crawler, self._error)
 
     def _error(self, request: Request) -> HostUnavailableError:
         host = urlparse_cached(request).netloc

@@ -15,7 +15,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from ftl_scraper.arguments import PoolsArguments
-from ftl_scraper.downloader import CrawlStopping, FtlDownloader
+from ftl_scraper.downloader import CrawlStopping, discard_queued_requests
 from ftl_scraper.errors import FtlError
 from ftl_scraper.failures import error_from_failure
 from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolResultsPage
@@ -99,9 +99,7 @@ class PoolsSpider(scrapy.Spider):
         logger.error("%s", error)
         if not self.partial and len(self.errors) == 1:
             # fail-fast: requests waiting for a transfer slot must not reach FTL any more
-            downloader = self.crawler.engine.downloader
-            if isinstance(downloader, FtlDownloader):
-                downloader.discard_queued_requests()
+            discard_queued_requests(self.crawler)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="ftl_error"))
 
     def _ftl_request(self, url: str, callback: Any, **cb_kwargs: str) -> scrapy.Request:
