@@ -34,9 +34,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from ftl_scraper.api import fetch_pools_bundle  # noqa: E402
 from ftl_scraper.parsers import parse_pool_html  # noqa: E402
 from ftl_scraper.paths import default_cache_dir  # noqa: E402
+from ftl_scraper.run.api import fetch_pools_bundle  # noqa: E402
 from tests.fakeftl import FakeEvent, FakeFtlServer, generate_event  # noqa: E402
 from tests.fakeftl import server as fake_ftl_server  # noqa: E402
 

@@ -23,7 +23,7 @@ import requests
 
 from ftl_scraper.models import Pool, PoolResults, PoolsBundle
 from ftl_scraper.parsers import parse_pool_html, parse_pool_ids, parse_pool_results
-from ftl_scraper.urls import PoolRoundUrls
+from ftl_scraper.site.urls import PoolRoundUrls
 
 
 def fetch_bundle(

@@ -1,8 +1,31 @@
-"""ftl_scraper: FencingTimeLive pool rounds as clean, validated JSON."""
+"""ftl_scraper: FencingTimeLive results as clean, validated JSON."""
 
-from ftl_scraper.api import fetch_pools_bundle
-from ftl_scraper.errors import FtlError
-from ftl_scraper.models import PoolsBundle
+from __future__ import annotations
 
-__all__ = ["FtlError", "PoolsBundle", "fetch_pools_bundle"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ftl_scraper.addon import FtlAddon
+    from ftl_scraper.errors import FtlError
+    from ftl_scraper.models import PoolsBundle
+    from ftl_scraper.run.api import fetch_pools_bundle
+
+__all__ = ["FtlAddon", "FtlError", "PoolsBundle", "fetch_pools_bundle"]
 __version__ = "0.1.0"
+
+# Imported on first use, so `import ftl_scraper` (and every `scrapy` command that loads the
+# settings module) does not pay for Scrapy, pydantic and the parsers up front.
+_PUBLIC_NAMES = {
+    "FtlAddon": "ftl_scraper.addon",
+    "FtlError": "ftl_scraper.errors",
+    "PoolsBundle": "ftl_scraper.models",
+    "fetch_pools_bundle": "ftl_scraper.run.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ftl_scraper' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

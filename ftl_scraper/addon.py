@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from scrapy.settings import BaseSettings
 
-from ftl_scraper.extensions.summary import quiet_scrapy_chatter
+from ftl_scraper.output.summary import quiet_scrapy_chatter
 
 
 class FtlAddon:
     """Installs the bundle pipeline, the FTL middlewares, the downloader, cache and feed pieces."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.PoolsBundlePipeline"] = 300
+        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.pools.PoolsBundlePipeline"] = 300
         self._install_downloader_and_cache(settings)
         self._install_middlewares(settings)
         self._install_feeds(settings)
@@ -20,47 +20,49 @@ class FtlAddon:
     @staticmethod
     def _install_downloader_and_cache(settings: BaseSettings) -> None:
         # Scrapy 2.19's own downloader lets more than CONCURRENT_REQUESTS_PER_DOMAIN through
-        settings.set("DOWNLOADER", "ftl_scraper.downloader.FtlDownloader", priority="addon")
-        settings.set("HTTPCACHE_POLICY", "ftl_scraper.cache.FtlCachePolicy", priority="addon")
-        settings.set("HTTPCACHE_STORAGE", "ftl_scraper.cache.FtlFilesystemCacheStorage", priority="addon")
+        settings.set("DOWNLOADER", "ftl_scraper.fetching.downloader.FtlDownloader", priority="addon")
+        settings.set("HTTPCACHE_POLICY", "ftl_scraper.fetching.cache.FtlCachePolicy", priority="addon")
+        settings.set(
+            "HTTPCACHE_STORAGE", "ftl_scraper.fetching.cache.FtlFilesystemCacheStorage", priority="addon"
+        )
 
     @staticmethod
     def _install_middlewares(settings: BaseSettings) -> None:
         # process_request runs from low to high numbers, process_response/_exception from high to low.
         middlewares = settings["DOWNLOADER_MIDDLEWARES"]
         # first of all: nothing but FTL_BASE_URL's host is ever contacted
-        middlewares["ftl_scraper.middlewares.host_guard.FtlHostOnlyMiddleware"] = 50
+        middlewares["ftl_scraper.fetching.host_guard.FtlHostOnlyMiddleware"] = 50
         # (off unless FTL_CASSETTE is set) right after the host guard and before all the rest:
         # a replayed request is answered before retry, login, cache or breaker can go out, and
         # a recording stores the response last, as the spider gets it (after retries, redirects)
-        middlewares["ftl_scraper.middlewares.cassette.CassetteMiddleware"] = 60
+        middlewares["ftl_scraper.cassette.middleware.CassetteMiddleware"] = 60
         # Scrapy retries at once, with no backoff and no Retry-After (scrapy/scrapy#802, #3849)
         middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] = None
-        middlewares["ftl_scraper.middlewares.retry.BackoffRetryMiddleware"] = 550
+        middlewares["ftl_scraper.fetching.retry.BackoffRetryMiddleware"] = 550
         # above RedirectMiddleware (600), so it sees the 302 to /account/login itself
-        middlewares["ftl_scraper.middlewares.login_wall.LoginWallMiddleware"] = 650
+        middlewares["ftl_scraper.login.login_wall.LoginWallMiddleware"] = 650
         # a forced refresh must not fall back to the stale copy on a download error
         middlewares["scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware"] = None
-        middlewares["ftl_scraper.cache.FtlHttpCacheMiddleware"] = 900
+        middlewares["ftl_scraper.fetching.cache.FtlHttpCacheMiddleware"] = 900
         # after the cache, so a run answered from the cache never logs in; its process_response
         # sees FTL's 302 to /account/login before LoginWall (650) and Redirect (600) do, so it
         # can log in (once) and re-send the request instead of failing it
-        middlewares["ftl_scraper.middlewares.login.FtlLoginMiddleware"] = 925
+        middlewares["ftl_scraper.login.middleware.FtlLoginMiddleware"] = 925
         # closest to the network: counts real attempts only (not cache hits), each retry included
-        middlewares["ftl_scraper.middlewares.circuit_breaker.CircuitBreakerMiddleware"] = 950
+        middlewares["ftl_scraper.fetching.circuit_breaker.CircuitBreakerMiddleware"] = 950
 
     @staticmethod
     def _install_feeds(settings: BaseSettings) -> None:
         # output files are written whole or not at all
-        settings["FEED_STORAGES"]["file"] = "ftl_scraper.feedstorage.AtomicFileFeedStorage"
-        settings["FEED_STORAGES"][""] = "ftl_scraper.feedstorage.AtomicFileFeedStorage"
-        settings["FEED_EXPORTERS"]["json"] = "ftl_scraper.exporters.IndentedJsonItemExporter"
+        settings["FEED_STORAGES"]["file"] = "ftl_scraper.output.feedstorage.AtomicFileFeedStorage"
+        settings["FEED_STORAGES"][""] = "ftl_scraper.output.feedstorage.AtomicFileFeedStorage"
+        settings["FEED_EXPORTERS"]["json"] = "ftl_scraper.output.exporters.IndentedJsonItemExporter"
 
     @staticmethod
     def _install_extensions(settings: BaseSettings) -> None:
         # one summary line at the end instead of Scrapy's pages of startup and stats output;
         # quieted here because the addon runs before Scrapy lists its components
-        settings["EXTENSIONS"]["ftl_scraper.extensions.summary.CrawlSummary"] = 0
+        settings["EXTENSIONS"]["ftl_scraper.output.summary.CrawlSummary"] = 0
         quiet_scrapy_chatter(settings)
         # Scrapy imports each EXTENSIONS_BASE module and only then learns the extension is off
         # (NotConfigured); RemoteControl's module imports aiohttp.web: ~130 ms of every start.

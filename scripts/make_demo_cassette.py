@@ -1,4 +1,4 @@
-"""Record the shipped demo cassette (ftl_scraper/cassettes/demo) from the stand-in FTL.
+"""Record the shipped demo cassette (ftl_scraper/cassette/recordings/demo) from the stand-in FTL.
 
 The demo event is invented (tests/cassettes.py: ``demo_event()``, from the fake-FTL
 generator; no third-party data). This script serves it on 127.0.0.1, records it with a real
@@ -9,7 +9,7 @@ byte-identical files (no port, time or session token ends up in a cassette).
 
 Usage, from the repository root:
 
-    python scripts/make_demo_cassette.py              # rewrite ftl_scraper/cassettes/demo
+    python scripts/make_demo_cassette.py              # rewrite ftl_scraper/cassette/recordings/demo
     python scripts/make_demo_cassette.py --out /tmp/demo
 """
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO_ROOT))  # tests.fakeftl is not part of the installed
 from tests.cassettes import DEMO_EVENT_ID, DEMO_ROUND_ID, demo_event  # noqa: E402
 from tests.fakeftl import FakeFtlServer  # noqa: E402
 
-DEFAULT_OUT = REPO_ROOT / "ftl_scraper" / "cassettes" / "demo"
+DEFAULT_OUT = REPO_ROOT / "ftl_scraper" / "cassette" / "recordings" / "demo"
 
 
 def crawl(cassette: Path, bundle_path: Path, *settings: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from tests.crawling import CrawlRun, crawl_pools, project_settings
 from tests.fakeftl import FakeEvent, generate_event
 
-# The IDs of the demo event shipped as ftl_scraper/cassettes/demo (the README's main command).
+# The IDs of the demo event shipped as ftl_scraper/cassette/recordings/demo (the README's main command).
 DEMO_EVENT_ID = "9CABEAEBA11F0F03B153FA889658645E"
 DEMO_ROUND_ID = "5F313927C3AE7337DEE549EEBEC0B135"
 

@@ -9,7 +9,7 @@ from scrapy import signals
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 
-from ftl_scraper.outcome import CrawlOutcome, crawl_outcome
+from ftl_scraper.run.outcome import CrawlOutcome, crawl_outcome
 from ftl_scraper.spiders.pools import PoolsSpider
 
 

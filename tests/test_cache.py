@@ -13,7 +13,7 @@ import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from ftl_scraper.errors import FetchError
-from ftl_scraper.outcome import ExitStatus
+from ftl_scraper.run.outcome import ExitStatus
 
 from .crawling import CrawlRun, crawl_pools, project_settings
 from .fakeftl import Body, FakeEvent, FakeFtlServer, Fault, Reset, Status

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 
-from ftl_scraper.cassette import (
+from ftl_scraper.cassette.format import (
     INDEX_FILE,
     SHIPPED_CASSETTES_DIR,
     Cassette,
@@ -27,12 +27,12 @@ from ftl_scraper.cassette import (
     body_file_names,
     resolve_cassette_folder,
 )
+from ftl_scraper.cassette.middleware import CassetteMode
 from ftl_scraper.errors import CassetteMissError, HttpStatusError, InvalidArgumentError
-from ftl_scraper.middlewares.cassette import CassetteMode
 from ftl_scraper.models import Pool, PoolResults, PoolsBundle
-from ftl_scraper.outcome import ExitStatus
+from ftl_scraper.output.schema import load_bundle_schema
 from ftl_scraper.parsers import parse_pool_html, parse_pool_ids, parse_pool_results
-from ftl_scraper.schema import load_bundle_schema
+from ftl_scraper.run.outcome import ExitStatus
 from tests.cassettes import DEMO_EVENT_ID, DEMO_ROUND_ID, crawl_cassette, demo_event
 from tests.crawling import CrawlRun, crawl_pools, project_settings
 from tests.fakeftl import FAILED_TO_APPEAR, MEDICAL_WITHDRAWAL, FakeEvent, FakeFtlServer, Status

@@ -14,8 +14,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from ftl_scraper.items import PoolFragmentPage
 from ftl_scraper.models import PoolsBundle
-from ftl_scraper.outcome import ExitStatus
-from ftl_scraper.schema import load_bundle_schema, render_bundle_schema
+from ftl_scraper.output.schema import load_bundle_schema, render_bundle_schema
+from ftl_scraper.run.outcome import ExitStatus
 from tests.crawling import crawl_pools
 from tests.fakeftl import FakeEvent, FakeFtlServer, generate_event
 

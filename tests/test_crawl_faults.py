@@ -20,8 +20,8 @@ from ftl_scraper.errors import (
     PoolParseError,
     ResultsParseError,
 )
-from ftl_scraper.middlewares.retry import Backoff
-from ftl_scraper.outcome import ExitStatus
+from ftl_scraper.fetching.retry import Backoff
+from ftl_scraper.run.outcome import ExitStatus
 
 from .crawling import CrawlRun, crawl_pools, project_settings
 from .fakeftl import Body, Delay, FakeEvent, FakeFtlServer, Reset, Status, generate_event

@@ -7,7 +7,7 @@ import io
 import pytest
 from scrapy.exporters import JsonItemExporter
 
-from ftl_scraper.exporters import IndentedJsonItemExporter
+from ftl_scraper.output.exporters import IndentedJsonItemExporter
 from tests.fakeftl import FakeEvent
 
 

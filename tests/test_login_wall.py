@@ -7,7 +7,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, JsonResponse, Response
 
 from ftl_scraper.errors import LoginRequiredError
-from ftl_scraper.middlewares.login_wall import LoginWallMiddleware
+from ftl_scraper.login.login_wall import LoginWallMiddleware
 from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE
 
 from .fakeftl.render import render_login_page

@@ -10,7 +10,7 @@ import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from ftl_scraper.middlewares.retry import Backoff, BackoffRetryMiddleware, parse_retry_after
+from ftl_scraper.fetching.retry import Backoff, BackoffRetryMiddleware, parse_retry_after
 
 from .crawling import project_settings
 

@@ -8,10 +8,10 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from ftl_scraper.arguments import PoolsArguments
 from ftl_scraper.errors import FtlError
-from ftl_scraper.extensions.summary import is_debug_run
-from ftl_scraper.outcome import CrawlOutcome, ExitStatus, crawl_outcome
+from ftl_scraper.output.summary import is_debug_run
+from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
+from ftl_scraper.spiders.arguments import PoolsArguments
 from ftl_scraper.spiders.pools import PoolsSpider
 
 

@@ -1,1 +1,5 @@
-"""The project's spiders."""
+"""The project's spiders: one per thing a user asks FTL for."""
+
+from ftl_scraper.spiders.pools import PoolsSpider
+
+__all__ = ["PoolsSpider"]

@@ -14,13 +14,13 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
-from ftl_scraper.arguments import PoolsArguments
-from ftl_scraper.downloader import CrawlStopping, discard_queued_requests
 from ftl_scraper.errors import FtlError
-from ftl_scraper.failures import error_from_failure
+from ftl_scraper.fetching.downloader import CrawlStopping, discard_queued_requests
+from ftl_scraper.fetching.failures import error_from_failure
 from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolResultsPage
 from ftl_scraper.parsers import parse_pool_ids
-from ftl_scraper.urls import PoolRoundUrls, normalize_base_url
+from ftl_scraper.site.urls import PoolRoundUrls, normalize_base_url
+from ftl_scraper.spiders.arguments import PoolsArguments
 
 logger = logging.getLogger(__name__)
 

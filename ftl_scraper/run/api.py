@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ftl_scraper.arguments import PoolsArguments
 from ftl_scraper.errors import FtlError
-from ftl_scraper.outcome import CrawlOutcome, ExitStatus
+from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
+from ftl_scraper.spiders.arguments import PoolsArguments
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
 # Handed to the child in its environment, never on its command line (visible to `ps`, and the

@@ -8,16 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
+from pydantic import Field, NonNegativeInt, PositiveInt
 
-FTL_ID_PATTERN = r"^[0-9A-F]{32}$"
-COUNTRY_PATTERN = r"^[A-Z]{3}$"
-
-
-class Contract(BaseModel):
-    """Base for every output model: strict shape, no silent extras."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from ftl_scraper.models.common import COUNTRY_PATTERN, FTL_ID_PATTERN, Contract, CrawlError
 
 
 class Referee(Contract):
@@ -86,15 +79,6 @@ class PoolResults(Contract):
     event_id: str = Field(pattern=FTL_ID_PATTERN)
     pool_round_id: str = Field(pattern=FTL_ID_PATTERN)
     fencers: list[PoolResult]
-
-
-class CrawlError(Contract):
-    """One page that could not be fetched or read (partial mode only)."""
-
-    kind: str = Field(description="Error class, e.g. 'HttpStatusError', 'PoolParseError'")
-    pool_id: str | None = Field(pattern=FTL_ID_PATTERN)
-    url: str
-    message: str
 
 
 class PoolsBundle(Contract):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ftl_scraper.schema import SCHEMA_FILE, render_bundle_schema
+from ftl_scraper.output.schema import SCHEMA_FILE, render_bundle_schema
 
 target = Path(__file__).with_name(SCHEMA_FILE)
 target.write_text(render_bundle_schema(), encoding="utf-8")

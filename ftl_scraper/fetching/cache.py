@@ -10,7 +10,7 @@ from scrapy.extensions.httpcache import DummyPolicy, FilesystemCacheStorage
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 
-from ftl_scraper.middlewares.login_wall import is_login_wall
+from ftl_scraper.login.login_wall import is_login_wall
 
 # Headers that carry the FTL session or credentials: never written to disk.
 SECRET_HEADERS = (b"Cookie", b"Set-Cookie", b"Authorization", b"X-Csrf-Token")

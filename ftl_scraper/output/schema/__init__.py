@@ -1,6 +1,6 @@
 """The bundle's JSON Schema, generated from the models and shipped as ``bundle.schema.json``.
 
-Regenerate after changing ``ftl_scraper/models.py``: ``python -m ftl_scraper.schema``.
+Regenerate after changing ``ftl_scraper/models/pools.py``: ``python -m ftl_scraper.output.schema``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ftl_scraper.errors import InvalidArgumentError
-from ftl_scraper.urls import ids_from_pools_url, normalize_ftl_id
+from ftl_scraper.site.urls import ids_from_pools_url, normalize_ftl_id
 
 
 class PoolsArguments(BaseModel):

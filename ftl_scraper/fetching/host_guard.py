@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
-from ftl_scraper.urls import normalize_base_url
+from ftl_scraper.site.urls import normalize_base_url
 
 
 class FtlHostOnlyMiddleware:

@@ -12,9 +12,9 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
-from ftl_scraper.downloader import discard_queued_requests
 from ftl_scraper.errors import FtlError, HostUnavailableError
-from ftl_scraper.failures import error_from_failure
+from ftl_scraper.fetching.downloader import discard_queued_requests
+from ftl_scraper.fetching.failures import error_from_failure
 
 logger = logging.getLogger(__name__)
 

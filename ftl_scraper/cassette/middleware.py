@@ -13,7 +13,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 
-from ftl_scraper.cassette import (
+from ftl_scraper.cassette.format import (
     INDEX_FILE,
     Cassette,
     interaction_from_response,

@@ -24,8 +24,8 @@ from ftl_scraper.parsers.text import LOGIN_PATHS
 INDEX_FILE = "index.json"
 #: bumped when the index layout changes incompatibly
 CASSETTE_FORMAT = 1
-#: cassettes that ship inside the package, under ``ftl_scraper/cassettes/<name>/``
-SHIPPED_CASSETTES_DIR = Path(__file__).parent / "cassettes"
+#: cassettes that ship inside the package, under ``ftl_scraper/cassette/recordings/<name>/``
+SHIPPED_CASSETTES_DIR = Path(__file__).parent / "recordings"
 
 #: The only response headers written: what decides how a body is read. An allowlist, so a
 #: new session or auth header can never leak into a cassette by being forgotten.

@@ -18,7 +18,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from ftl_scraper.errors import InvalidArgumentError
 from ftl_scraper.paths import default_state_dir
-from ftl_scraper.urls import normalize_base_url
+from ftl_scraper.site.urls import normalize_base_url
 
 SESSION_COOKIE = "connect.sid"
 #: FTL's site root serves pages on the apex too, but the session cookie is host-only on www

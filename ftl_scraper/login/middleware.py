@@ -17,11 +17,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.http.headers import Headers
 from scrapy.utils.httpobj import urlparse_cached
 
-from ftl_scraper.credentials import SESSION_COOKIE, Credentials, LoginConfig
 from ftl_scraper.errors import FetchError, FtlError, LoginRefusedError, LoginRequiredError
-from ftl_scraper.middlewares.login_wall import is_login_wall
+from ftl_scraper.login.credentials import SESSION_COOKIE, Credentials, LoginConfig
+from ftl_scraper.login.login_wall import is_login_wall
+from ftl_scraper.login.session_store import SessionStore, StoredSession
 from ftl_scraper.parsers.text import LOGIN_PAGE_PATH, LOGIN_REQUIRED_MESSAGE
-from ftl_scraper.session_store import SessionStore, StoredSession
 
 logger = logging.getLogger(__name__)
 

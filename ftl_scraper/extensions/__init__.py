@@ -1,1 +1,0 @@
-"""Scrapy extensions, one concern per module."""

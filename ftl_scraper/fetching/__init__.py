@@ -1,0 +1,1 @@
+"""Getting pages from FTL politely: capped downloader, backoff retries, breaker, host guard, HTTP cache."""

@@ -1,0 +1,1 @@
+"""Signing in to FTL: credentials, the saved session, the login and login-wall middlewares."""

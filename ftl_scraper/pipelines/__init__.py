@@ -1,0 +1,1 @@
+"""Item pipelines: parse the pages a spider fetched, validate them and fold them into one bundle."""

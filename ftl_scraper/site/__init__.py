@@ -1,0 +1,1 @@
+"""What we know about FencingTimeLive itself: its IDs, URLs and login pages (no Scrapy here)."""
