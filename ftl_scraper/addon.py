@@ -12,6 +12,8 @@ class FtlAddon:
 
     def update_settings(self, settings: BaseSettings) -> None:
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.pools.PoolsBundlePipeline"] = 300
+        # after the bundle: in a watch, each poll's bundle becomes the lines of what changed
+        settings["ITEM_PIPELINES"]["ftl_scraper.watch.pipeline.WatchPipeline"] = 400
         self._install_downloader_and_cache(settings)
         self._install_middlewares(settings)
         self._install_feeds(settings)
@@ -53,10 +55,12 @@ class FtlAddon:
 
     @staticmethod
     def _install_feeds(settings: BaseSettings) -> None:
-        # output files are written whole or not at all
-        settings["FEED_STORAGES"]["file"] = "ftl_scraper.output.feedstorage.AtomicFileFeedStorage"
-        settings["FEED_STORAGES"][""] = "ftl_scraper.output.feedstorage.AtomicFileFeedStorage"
+        # output files are written whole or not at all; a watch's lines are appended as they come
+        settings["FEED_STORAGES"]["file"] = "ftl_scraper.output.change_stream.FtlFileFeedStorage"
+        settings["FEED_STORAGES"][""] = "ftl_scraper.output.change_stream.FtlFileFeedStorage"
         settings["FEED_EXPORTERS"]["json"] = "ftl_scraper.output.exporters.IndentedJsonItemExporter"
+        for line_format in ("jsonlines", "jsonl", "jl"):
+            settings["FEED_EXPORTERS"][line_format] = "ftl_scraper.output.change_stream.ChangeLinesExporter"
 
     @staticmethod
     def _install_extensions(settings: BaseSettings) -> None:

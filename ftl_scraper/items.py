@@ -1,11 +1,13 @@
 """What the spider hands the pipeline: raw FTL pages, still to be parsed, and the end marker.
 
-None of these is exported: the pipeline folds them into one ``PoolsBundle``.
+None of these is exported: the pipeline folds them into one ``PoolsBundle``. In a watch, the watch
+pipeline turns each poll's bundle into a ``ChangeBatch``, which the feed writes one line per change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,10 @@ class PoolResultsPage:
 @dataclass(frozen=True)
 class BundleReady:
     """Every page is in: the pipeline replaces this marker with the bundle."""
+
+
+@dataclass(frozen=True)
+class ChangeBatch:
+    """The change lines one poll of a watch found, in order (JSON-safe dicts, one line each)."""
+
+    changes: list[dict[str, Any]]

@@ -9,6 +9,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from ftl_scraper.errors import FtlError
+from ftl_scraper.output.change_stream import check_watch_feeds
 from ftl_scraper.output.summary import is_debug_run
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.arguments import PoolsArguments
@@ -35,7 +36,9 @@ class Command(ScrapyCrawlCommand):
         spider_name = args[0]
         if spider_name == PoolsSpider.name:
             try:
-                PoolsArguments.parse(opts.spargs)
+                arguments = PoolsArguments.parse(opts.spargs)
+                if arguments.watch is not None:
+                    check_watch_feeds(self.settings)
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return

@@ -18,6 +18,9 @@ from ftl_scraper.fetching.failures import error_from_failure
 
 logger = logging.getLogger(__name__)
 
+#: Signal: close the circuit again (a watch sends it when its pause after an outage is over).
+circuit_breaker_reset = object()
+
 
 def is_host_failure(status: int) -> bool:
     """A status that says the host is not serving (overloaded, down, or asking us to back off).
@@ -52,7 +55,13 @@ class CircuitBreakerMiddleware:
         # Counted as the response arrives, before the downloader hands the freed transfer slot
         # to the next queued request: once open, that request never goes out.
         crawler.signals.connect(breaker.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(breaker.reset, signal=circuit_breaker_reset)
         return breaker
+
+    def reset(self) -> None:
+        """Let requests through again; the count starts over, so a host still down trips it again."""
+        self.open = False
+        self.consecutive_failures = 0
 
     def process_request(self, request: Request) -> None:
         if self.open and _goes_to_network(request):

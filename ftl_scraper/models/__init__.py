@@ -1,5 +1,6 @@
 """The output contracts: pydantic models of what the crawls export, one module per bundle kind."""
 
+from ftl_scraper.models.changes import PoolsChangeLine, changes_json_schema
 from ftl_scraper.models.common import Contract, CrawlError
 from ftl_scraper.models.pools import (
     Pool,
@@ -21,6 +22,8 @@ __all__ = [
     "PoolResult",
     "PoolResults",
     "PoolsBundle",
+    "PoolsChangeLine",
     "Referee",
     "bundle_json_schema",
+    "changes_json_schema",
 ]

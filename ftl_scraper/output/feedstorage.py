@@ -45,6 +45,23 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self._temporary_path = None
 
 
+def replace_file_atomically(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path`` in one step,
+    so a reader sees the old content or the new, never a mix (a watch's ``snapshot=`` file)."""
+    target = Path(path)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(name, _mode_for(target))
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
 def _mode_for(target: Path) -> int:
     """Keep an existing file's permissions; a new one gets the usual 0o666 less the umask."""
     if target.exists():

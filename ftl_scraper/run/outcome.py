@@ -62,6 +62,8 @@ def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
     """Judge a crawl once ``CrawlerProcess.start()`` has returned."""
     stats = crawler.stats.get_stats()
     spider_errors: list[FtlError] = list(getattr(crawler.spider, "errors", []))
+    if getattr(crawler.spider, "poller", None) is not None:
+        return _watch_outcome(stats, spider_errors)
     exported = stats.get("item_scraped_count", 0)
     if stats.get("finish_reason") == "finished" and exported == 1:
         return CrawlOutcome(ExitStatus.PARTIAL if spider_errors else ExitStatus.OK, spider_errors)
@@ -71,6 +73,16 @@ def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
             reason = f"{reason}, with {stats['spider_exceptions/count']} spider exception(s)"
         spider_errors = [FtlError(f"the crawl produced no bundle ({reason})")]
     return CrawlOutcome(ExitStatus.FAILED, spider_errors)
+
+
+def _watch_outcome(stats: dict[str, Any], spider_errors: list[FtlError]) -> CrawlOutcome:
+    """A watch ends well when the round is over ("finished") or when it is stopped by Ctrl-C or
+    SIGTERM ("shutdown"): every line it saw is written. A page that failed a later poll was only
+    read again; what ends a watch otherwise (a first poll that failed, a refused login) fails it."""
+    reason = stats.get("finish_reason", "not started")
+    if reason in ("finished", "shutdown"):
+        return CrawlOutcome(ExitStatus.OK)
+    return CrawlOutcome(ExitStatus.FAILED, spider_errors or [FtlError(f"the watch stopped ({reason})")])
 
 
 def _context(error: FtlError) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -20,6 +21,15 @@ class PoolsArguments(BaseModel):
     url: str | None = Field(None, description="Any FTL pools URL carrying both IDs")
     force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
     partial: bool = Field(False, description="Keep going past failed pages; report them")
+    watch: int | None = Field(
+        None, ge=15, description="Poll every this many seconds (15 or more) and write each change as a line"
+    )
+    fencers: str | None = Field(
+        None, description="With watch: keep only changes involving these fencers ('SURNAME Given;...')"
+    )
+    snapshot: str | None = Field(
+        None, description="With watch: keep the latest full bundle in this file, replaced after each poll"
+    )
 
     _event_id: str = PrivateAttr()
     _pool_round_id: str = PrivateAttr()
@@ -34,7 +44,21 @@ class PoolsArguments(BaseModel):
             self._event_id, self._pool_round_id = ids_from_pools_url(self.url)
         else:
             raise ValueError("give both event=<eventID> and round=<poolRoundID>, or url=<pools URL>")
+        self._check_watch_options()
         return self
+
+    def _check_watch_options(self) -> None:
+        if self.watch is None:
+            for name in ("fencers", "snapshot"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name}= only applies to a watch: add watch=<seconds>")
+            return
+        if self.partial:
+            raise ValueError("partial=1 does not apply to a watch: a failed page is read again next poll")
+        if self.fencers is not None and not self.fencers.replace(";", "").strip():
+            raise ValueError("fencers= names no fencer: give e.g. fencers='SURNAME Given;OTHER Name'")
+        if self.snapshot is not None and not Path(self.snapshot).expanduser().absolute().parent.is_dir():
+            raise ValueError(f"snapshot={self.snapshot!r}: its folder does not exist")
 
     @property
     def event_id(self) -> str:

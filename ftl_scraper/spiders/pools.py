@@ -21,6 +21,9 @@ from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolRe
 from ftl_scraper.parsers import parse_pool_ids
 from ftl_scraper.site.urls import PoolRoundUrls, normalize_base_url
 from ftl_scraper.spiders.arguments import PoolsArguments
+from ftl_scraper.watch.fencer_filter import FencerFilter
+from ftl_scraper.watch.polling import Poller, poll_interval
+from ftl_scraper.watch.pools_changes import PoolsWatcher
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +34,12 @@ _BUNDLE_TRIGGER_URL = "data:,"
 class PoolsSpider(scrapy.Spider):
     """Fetch one pool round: the pool-IDs page, every pool fragment and the results JSON.
 
-    Arguments (``-a``): ``event`` and ``round``, or ``url``; ``force_refresh``; ``partial``.
+    Arguments (``-a``): ``event`` and ``round``, or ``url``; ``force_refresh``; ``partial``;
+    ``watch`` (seconds between polls) with ``fencers`` and ``snapshot``.
+
+    In a watch, every poll fetches the pools page (to notice added or removed pools), the pools
+    not finished yet, and the results JSON once every pool is finished; the watch pipeline writes
+    what changed.
     """
 
     name = "pools"
@@ -49,6 +57,14 @@ class PoolsSpider(scrapy.Spider):
         #: every page that could not be fetched or read, in the order it failed
         self.errors: list[FtlError] = []
         self._bundle_requested = False
+        self._closing = False
+        #: the pool IDs of the latest pools page, in page order
+        self.known_pool_ids: list[str] = []
+        # watch mode (a Poller needs the settings: set in from_crawler)
+        self.poller: Poller | None = None
+        self.watcher = PoolsWatcher()
+        self.fencer_filter = FencerFilter.parse(self.arguments.fencers) if self.arguments.fencers else None
+        self.snapshot_path = self.arguments.snapshot
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -56,32 +72,68 @@ class PoolsSpider(scrapy.Spider):
         base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
         spider.urls = PoolRoundUrls(base_url, spider.event_id, spider.pool_round_id)
         crawler.signals.connect(spider._request_bundle_when_idle, signal=signals.spider_idle)
+        if spider.arguments.watch is not None:
+            spider.poller = Poller(spider, poll_interval(crawler.settings, spider.arguments.watch))
         return spider
 
+    @property
+    def streams_output(self) -> bool:
+        """A watch's feed is written line by line as changes are seen (see output/change_stream.py)."""
+        return self.poller is not None
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        # the results JSON needs no pool ID: fetch it alongside the pools page
+        for request in self.poll_requests():
+            yield request
+
+    def poll_requests(self) -> Iterator[scrapy.Request]:
+        """The first pages of a crawl, or of a watch's poll (the pools page adds pools it lists anew)."""
         yield self._ftl_request(self.urls.pool_ids_page, self.parse_pool_ids_page)
-        yield self._ftl_request(self.urls.results_data, self.parse_results_data)
+        poller = self.poller
+        unsettled = [pool_id for pool_id in self.known_pool_ids if poller and pool_id not in poller.settled]
+        # the results JSON needs no pool ID: fetch it alongside the pools page; a watch reads it only
+        # for its snapshot and once every pool is finished, since FTL ranks the round at its end
+        if poller is None or not poller.has_snapshot or not unsettled:
+            yield self._ftl_request(self.urls.results_data, self.parse_results_data)
+        for pool_id in unsettled:
+            yield self._pool_request(pool_id)
 
     def parse_pool_ids_page(self, response: Response) -> Iterator[Any]:
+        if self.poller and self.poller.unchanged(response):
+            return
         try:
             pool_ids = parse_pool_ids(response.text)
         except FtlError as error:
             self.record_error(error.with_context(url=response.url))
             return
         yield PoolIdsPage(url=response.url, pool_ids=pool_ids)
+        known = set(self.known_pool_ids)
+        self.known_pool_ids = pool_ids
         for pool_id in pool_ids:
-            yield self._ftl_request(
-                self.urls.pool_fragment(pool_id),
-                self.parse_pool_fragment,
-                pool_id=pool_id,
-            )
+            if pool_id not in known:  # every pool on a first read; in a watch, the pools added since
+                yield self._pool_request(pool_id)
 
     def parse_pool_fragment(self, response: Response, pool_id: str) -> Iterator[PoolFragmentPage]:
+        if self.poller and self.poller.unchanged(response):
+            return
         yield PoolFragmentPage(url=response.url, pool_id=pool_id, html=response.text)
 
     def parse_results_data(self, response: Response) -> Iterator[PoolResultsPage]:
+        if self.poller and self.poller.unchanged(response):
+            return
         yield PoolResultsPage(url=response.url, body=response.body)
+
+    def bundle_trigger(self) -> scrapy.Request:
+        """The request whose callback asks the pipeline for the bundle of the pages fetched so far."""
+        return scrapy.Request(
+            _BUNDLE_TRIGGER_URL,
+            callback=self._emit_bundle,
+            dont_filter=True,
+            meta={"dont_cache": True},
+        )
+
+    def closed(self, reason: str) -> None:
+        if self.poller is not None:
+            self.poller.stop()
 
     def on_request_failed(self, failure: Failure) -> None:
         if failure.check(CrawlStopping):
@@ -92,18 +144,26 @@ class PoolsSpider(scrapy.Spider):
         self.record_error(error.with_context(pool_id=request.cb_kwargs.get("pool_id")))
 
     def record_error(self, error: FtlError) -> None:
-        """Keep a failed page; unless in partial mode, stop the crawl at once."""
+        """Keep a failed page; unless in partial mode (or a watch that can read it again at the next
+        poll), stop the crawl at once."""
         error.with_context(event_id=self.event_id, pool_round_id=self.pool_round_id)
         self.errors.append(error)
         self.crawler.stats.inc_value("ftl/errors")
+        if self.poller is not None and self.poller.tolerates(error):
+            logger.warning("%s; trying again at the next poll", error)
+            return
         logger.error("%s", error)
-        if not self.partial and len(self.errors) == 1:
+        if not self.partial and not self._closing:
+            self._closing = True
             # fail-fast: requests waiting for a transfer slot must not reach FTL any more
             discard_queued_requests(self.crawler)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="ftl_error"))
 
+    def _pool_request(self, pool_id: str) -> scrapy.Request:
+        return self._ftl_request(self.urls.pool_fragment(pool_id), self.parse_pool_fragment, pool_id=pool_id)
+
     def _ftl_request(self, url: str, callback: Any, **cb_kwargs: str) -> scrapy.Request:
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=callback,
             errback=self.on_request_failed,
@@ -113,21 +173,18 @@ class PoolsSpider(scrapy.Spider):
             # a page without telling its errback, which would leave a hole in the bundle
             dont_filter=True,
         )
+        return self.poller.prepare(request) if self.poller else request
 
     def _request_bundle_when_idle(self) -> None:
+        if self.poller is not None:
+            self.poller.on_idle()  # one bundle per poll
+            return
         # Every page is in once the engine is idle: one last request asks the pipeline for
         # the bundle, so the feed exports exactly one item however the pages arrived.
         if self._bundle_requested or (self.errors and not self.partial):
             return
         self._bundle_requested = True
-        self.crawler.engine.crawl(
-            scrapy.Request(
-                _BUNDLE_TRIGGER_URL,
-                callback=self._emit_bundle,
-                dont_filter=True,
-                meta={"dont_cache": True},
-            )
-        )
+        self.crawler.engine.crawl(self.bundle_trigger())
         raise DontCloseSpider
 
     def _emit_bundle(self, response: Response) -> Iterator[BundleReady]:

@@ -33,6 +33,7 @@ from .server import (
     Reset,
     Status,
 )
+from .timeline import Frame, RoundTimeline
 
 __all__ = [
     "FAILED_TO_APPEAR",
@@ -42,9 +43,11 @@ __all__ = [
     "FakeEvent",
     "FakeFtlServer",
     "Fault",
+    "Frame",
     "RecordedRequest",
     "Redirect",
     "Reset",
+    "RoundTimeline",
     "Status",
     "fencer_totals",
     "generate_event",

@@ -8,6 +8,7 @@ flow, and records every request, the concurrency peak and the logins it saw.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import secrets
 import select
@@ -122,6 +123,8 @@ class RecordedRequest:
     body: bytes
     start: float
     end: float | None = None
+    #: the status answered (None for a reset connection or a client that gave up)
+    status: int | None = None
 
     @property
     def cookies(self) -> dict[str, str]:
@@ -155,11 +158,15 @@ class FakeFtlServer:
         latency: float = 0.0,
         require_login: bool = False,
         accounts: dict[str, str] | None = None,
+        validators: bool = False,
     ) -> None:
         self.latency = latency
         self.require_login = require_login
         self.accounts = dict(accounts or {})
+        #: send an ETag with every data page and answer a matching If-None-Match with 304
+        self.validators = validators
         self._defaults = (latency, require_login)
+        self._default_validators = validators
         self._lock = threading.Condition()
         self._stopping = threading.Event()
         self._pages: dict[str, tuple[bytes, str]] = {}
@@ -278,11 +285,16 @@ class FakeFtlServer:
 
     # -- records
 
-    def hits(self, matcher: PathMatcher) -> int:
-        """How many requests had a path (with query) matching a prefix, regex or predicate."""
+    def hits(self, matcher: PathMatcher, *, status: int | None = None) -> int:
+        """How many requests had a path (with query) matching a prefix, regex or predicate
+        (and, with ``status``, were answered with that status)."""
         matches = path_matcher(matcher)
         with self._lock:
-            return sum(1 for request in self.requests if matches(request.path))
+            return sum(
+                1
+                for request in self.requests
+                if matches(request.path) and (status is None or request.status == status)
+            )
 
     def reset(self, *, drain_timeout: float = 2.0) -> None:
         """Forget requests, faults, sessions and counters; restore latency and require_login.
@@ -298,6 +310,7 @@ class FakeFtlServer:
             self.peak_in_flight = self.in_flight
             self.login_count = 0
             self.latency, self.require_login = self._defaults
+            self.validators = self._default_validators
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -386,6 +399,11 @@ class FakeFtlServer:
             return _Reply(404, b"<h1>Not Found</h1>")
         if self.require_login and not self._is_authenticated(sid):
             return _Reply(302, headers=[("Location", login_return_path(path))])
+        if self.validators:
+            etag = f'"{hashlib.sha256(page[0]).hexdigest()[:20]}"'
+            if _header(headers, "If-None-Match") == etag:
+                return _Reply(304, b"", page[1], headers=[("ETag", etag)])
+            return _Reply(200, page[0], page[1], headers=[("ETag", etag)])
         return _Reply(200, page[0], page[1])
 
     def _data_page(self, route: str) -> tuple[bytes, str] | None:
@@ -466,6 +484,7 @@ class _FtlRequestHandler(BaseHTTPRequestHandler):
         reply = _fault_reply(fault) or self.fake._route(
             request.method, request.path, request.headers, request.body
         )
+        request.status = reply.status
         self._write(reply)
 
     def _wait_while_client_connected(self, seconds: float) -> bool:

@@ -1,0 +1,70 @@
+"""A watch's output as a stream: each change line is on disk as soon as it is seen.
+
+The project's atomic storage writes a file whole when the crawl ends, which is what a bundle needs
+and the opposite of what a watch needs: someone ``tail -f``-ing ``changes.jsonl`` must see a bout
+the moment it is scored, and a watch stopped with Ctrl-C must leave every line it found.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic_core import to_json
+from scrapy import Spider
+from scrapy.exporters import JsonLinesItemExporter
+from scrapy.settings import BaseSettings
+
+from ftl_scraper.errors import InvalidArgumentError
+from ftl_scraper.items import ChangeBatch
+from ftl_scraper.output.feedstorage import AtomicFileFeedStorage
+
+#: feed formats that write one JSON document per line (Scrapy's names for JSON Lines)
+LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl"})
+
+
+class FtlFileFeedStorage(AtomicFileFeedStorage):
+    """Local files: written whole at the end (``AtomicFileFeedStorage``), except for a spider that
+    streams (``spider.streams_output``, a watch), whose lines are appended and flushed one by one.
+
+    Scrapy opens the file at the first item, so a watch that fails before its snapshot leaves an
+    existing file untouched; ``-O`` truncates it then, ``-o`` appends to it.
+    """
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        if not getattr(spider, "streams_output", False):
+            return super().open(spider)
+        target = Path(self.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # unbuffered: every write() of the exporter (one whole line) goes straight to the file
+        return open(target, self.write_mode, buffering=0)
+
+    def store(self, file: IO[bytes]) -> None:
+        if self._temporary_path is None:  # a stream: every line is already on disk
+            file.close()
+            return
+        super().store(file)
+
+
+class ChangeLinesExporter(JsonLinesItemExporter):
+    """Scrapy's JSON Lines exporter, writing each change of a ``ChangeBatch`` as a line of its own
+    (one write per line, so a reader never sees half a line); other items as Scrapy would."""
+
+    def export_item(self, item: Any) -> None:
+        if not isinstance(item, ChangeBatch):
+            super().export_item(item)
+            return
+        for change in item.changes:
+            self.file.write(to_json(change) + b"\n")
+
+
+def check_watch_feeds(settings: BaseSettings) -> None:
+    """A watch writes JSON Lines: refuse, before any request, an output that could not be a stream."""
+    feeds: dict[str, Any] = settings.getdict("FEEDS")
+    for uri, options in feeds.items():
+        feed_format = str((options or {}).get("format", "")).lower()
+        if feed_format not in LINE_FORMATS:
+            raise InvalidArgumentError(
+                f"watch writes one JSON line per change: give an output file ending in .jsonl "
+                f"(got {uri!r} as {feed_format or 'unknown format'})"
+            )

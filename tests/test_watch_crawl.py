@@ -1,0 +1,149 @@
+"""Whole watches of a stand-in FTL round that changes poll by poll: the stream, the requests, the files."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import jsonschema
+import pytest
+from scrapy.settings import Settings
+from scrapy.utils.defer import deferred_f_from_coro_f
+
+from ftl_scraper.models.changes import POOLS_CHANGE_LINE
+from ftl_scraper.output.schema import load_changes_schema
+from ftl_scraper.run.outcome import ExitStatus
+from tests.fakeftl import FakeFtlServer, RoundTimeline, generate_event
+from tests.watching import watch_pools, without_time
+
+
+@pytest.fixture
+def timeline(fake_ftl: FakeFtlServer) -> RoundTimeline:
+    """Four pools (5, 5, 5 and 4 fencers), one medical withdrawal, served with ETags."""
+    event = generate_event(seed=5, pool_count=4, pool_sizes=(5, 4), medical_withdrawals=1)
+    timeline = RoundTimeline(event)
+    fake_ftl.validators = True
+    timeline.install(fake_ftl)
+    return timeline
+
+
+def pools_page(timeline: RoundTimeline) -> str:
+    return f"/pools/scores/{timeline.final.event_id}/{timeline.final.pool_round_id}"
+
+
+@deferred_f_from_coro_f
+async def test_the_stream_is_the_true_sequence_of_changes(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    run = await watch_pools(crawl_settings, timeline, tmp_path / "changes.jsonl")
+
+    lines = run.read_lines()
+    assert run.outcome.status is ExitStatus.OK
+    assert run.stats["finish_reason"] == "finished"
+    assert without_time(lines) == timeline.expected_lines()
+    times = [datetime.fromisoformat(line["at"]) for line in lines]
+    assert all(time.utcoffset() is not None and time.utcoffset().total_seconds() == 0 for time in times)
+    assert times == sorted(times)
+
+
+@deferred_f_from_coro_f
+async def test_every_line_validates_against_the_shipped_schema(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    run = await watch_pools(crawl_settings, timeline, tmp_path / "changes.jsonl")
+
+    schema = load_changes_schema()
+    for line in run.read_lines():
+        jsonschema.validate(line, schema)
+        POOLS_CHANGE_LINE.validate_python(line)
+
+
+@deferred_f_from_coro_f
+async def test_each_poll_is_written_before_the_next_begins(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    run = await watch_pools(crawl_settings, timeline, tmp_path / "changes.jsonl")
+
+    # poll n serves frame n-1: a reader of the file has every line up to that frame when it ends
+    expected_counts = [1]
+    for frame in timeline.frames[1:]:
+        expected_counts.append(expected_counts[-1] + len(frame.changes))
+    assert run.lines_at_poll_end == expected_counts
+
+
+@deferred_f_from_coro_f
+async def test_finished_pools_are_never_fetched_again(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    run = await watch_pools(crawl_settings, timeline, tmp_path / "changes.jsonl")
+
+    polls = len(timeline.frames)
+    assert run.stats["ftl/watch/polls"] == polls
+    for pool in timeline.final.pools:
+        # fetched at every poll up to the first that found it finished (poll n serves frame n-1)
+        fragment = f"{pools_page(timeline)}/{pool.pool_id}"
+        assert fake_ftl.hits(fragment) == timeline.first_finished_frame(pool.pool_id) + 1
+    # the ranking: read for the snapshot, then once every pool is finished (the results frame)
+    assert fake_ftl.hits(f"/pools/results/data/{timeline.final.event_id}/") == 2
+    # the pools page, every poll; it never changes, so FTL answers 304 to every poll but the first
+    assert fake_ftl.hits(lambda path: path == pools_page(timeline)) == polls
+    assert fake_ftl.hits(lambda path: path == pools_page(timeline), status=304) == polls - 1
+
+
+@deferred_f_from_coro_f
+async def test_without_validators_every_page_is_read_in_full(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    fake_ftl.validators = False
+    run = await watch_pools(crawl_settings, timeline, tmp_path / "changes.jsonl")
+
+    assert without_time(run.read_lines()) == timeline.expected_lines()
+    assert fake_ftl.hits("/", status=304) == 0
+
+
+@deferred_f_from_coro_f
+async def test_a_fencer_filter_keeps_their_lines_and_the_round_level_ones(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    pool = timeline.final.pools[1]
+    tracked = pool.fencers[2].name  # e.g. "KOVÁCS Eszter": given without accents, in lower case
+    plain = tracked.lower().translate(
+        str.maketrans("áéíóöőúüűèêëàâçñïîôùûÿœłśźżąęćń", "aeiooouuueeeaacniiouuyolszzaecn")
+    )
+    run = await watch_pools(
+        crawl_settings, timeline, tmp_path / "changes.jsonl", fencers=f"{plain}; NOBODY Here"
+    )
+
+    def involves(line: dict[str, object]) -> bool:
+        if line["type"] in ("bout_scored", "bout_corrected"):
+            return tracked in (line["fencer_a"], line["fencer_b"])
+        if line["type"] == "fencer_withdrawn":
+            return line["name"] == tracked
+        if "pool_id" in line:
+            return line["pool_id"] == pool.pool_id
+        return True
+
+    expected = [line for line in timeline.expected_lines() if involves(line)]
+    assert without_time(run.read_lines()) == expected
+    assert {line["type"] for line in expected} >= {"bout_scored", "pool_strip_assigned", "pool_finished"}
+
+
+@deferred_f_from_coro_f
+async def test_the_snapshot_file_holds_the_latest_bundle(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    snapshot = tmp_path / "bundle.json"
+    seen: list[dict[str, object]] = []
+
+    def read_snapshot(poll_number: int) -> bool:
+        seen.append(json.loads(snapshot.read_text(encoding="utf-8")))
+        return True
+
+    await watch_pools(
+        crawl_settings, timeline, tmp_path / "changes.jsonl", on_poll=read_snapshot, snapshot=str(snapshot)
+    )
+
+    assert seen[0] == timeline.snapshot_line()["bundle"]
+    assert json.loads(snapshot.read_text(encoding="utf-8")) == timeline.final.expected_bundle()
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []

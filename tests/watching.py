@@ -1,0 +1,85 @@
+"""Run a `pools` watch in-process against a stand-in FTL whose round moves on one frame per poll."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerRunner, Crawler
+from scrapy.settings import Settings
+from scrapy.utils.defer import deferred_from_coro
+
+from ftl_scraper.run.outcome import CrawlOutcome, crawl_outcome
+from ftl_scraper.spiders.pools import PoolsSpider
+from ftl_scraper.watch.polling import poll_finished
+from tests.fakeftl import RoundTimeline
+
+# polls after the last frame before a watch that never ends is stopped (a failing test, not a hang)
+_SPARE_POLLS = 3
+
+
+@dataclass
+class WatchRun:
+    crawler: Crawler
+    timeline: RoundTimeline
+    feed: Path
+    #: called at the end of each poll with the poll number; returns whether the timeline may advance
+    on_poll: Callable[[int], bool] | None = None
+    #: how many lines the feed file held when each poll ended
+    lines_at_poll_end: list[int] = field(default_factory=list)
+    spare_polls: int = 0
+
+    def poll_finished(self, poll_number: int, over: bool) -> None:
+        self.lines_at_poll_end.append(len(self.read_lines()))
+        if over:
+            return
+        may_advance = self.on_poll(poll_number) if self.on_poll else True
+        if may_advance and not self.timeline.advance():
+            self.spare_polls += 1
+            if self.spare_polls > _SPARE_POLLS:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="timeline_exhausted"))
+
+    def read_lines(self) -> list[dict[str, Any]]:
+        if not self.feed.exists():
+            return []
+        return [json.loads(line) for line in self.feed.read_text(encoding="utf-8").splitlines()]
+
+    @property
+    def outcome(self) -> CrawlOutcome:
+        return crawl_outcome(self.crawler)
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return self.crawler.stats.get_stats()
+
+
+def without_time(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{key: value for key, value in line.items() if key != "at"} for line in lines]
+
+
+async def watch_pools(
+    settings: Settings,
+    timeline: RoundTimeline,
+    feed: Path,
+    on_poll: Callable[[int], bool] | None = None,
+    **spider_arguments: Any,
+) -> WatchRun:
+    """A whole watch writing JSON Lines to ``feed``; returns once the spider has closed."""
+    settings = settings.copy()
+    settings.set("FEEDS", {str(feed): {"format": "jsonlines"}}, priority="cmdline")
+    settings.set("FTL_WATCH_POLL_INTERVAL", 0.01, priority="cmdline")
+    runner = AsyncCrawlerRunner(settings)
+    crawler = runner.create_crawler(PoolsSpider)
+    run = WatchRun(crawler, timeline, feed, on_poll)
+    crawler.signals.connect(run.poll_finished, signal=poll_finished)
+    arguments = {
+        "event": timeline.final.event_id,
+        "round": timeline.final.pool_round_id,
+        "watch": "15",
+        **spider_arguments,
+    }
+    await runner.crawl(crawler, **arguments)
+    return run
