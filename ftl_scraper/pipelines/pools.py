@@ -1,4 +1,4 @@
-"""Parse each fetched page, validate it, and fold everything into one exported bundle."""
+"""Parse each fetched page, validate it, and fold everything into one exported bundle per round."""
 
 from __future__ import annotations
 
@@ -9,9 +9,16 @@ from pydantic import ValidationError
 from scrapy.exceptions import DropItem
 
 from ftl_scraper.errors import FtlError, ParseError
-from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolResultsPage
-from ftl_scraper.models import CrawlError, Pool, PoolResults, PoolsBundle
+from ftl_scraper.items import (
+    FailedPage,
+    PageKind,
+    PoolFragmentPage,
+    PoolIdsPage,
+    PoolResultsPage,
+    UnchangedPage,
+)
 from ftl_scraper.parsers import parse_pool_html, parse_pool_results
+from ftl_scraper.pipelines.pool_round_assembly import PoolRoundAssembly
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -20,18 +27,28 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+_PoolRoundKey = tuple[str, str]  # (event_id, pool_round_id)
+_PoolRoundPageItem = PoolIdsPage | PoolFragmentPage | PoolResultsPage | FailedPage | UnchangedPage
+
 
 class PoolsBundlePipeline:
-    """Consumes the spider's raw pages and emits a single ``PoolsBundle`` as a JSON-safe dict.
+    """Consumes the spider's raw and failed pages and emits each round's ``PoolsBundle`` as a
+    JSON-safe dict, in place of the page that completed the round (see ``pool_round_assembly``).
 
-    Page items are dropped (quietly) once folded in; only the bundle reaches the feed.
+    Page items are dropped (quietly) once folded in; only bundles reach the feed.
+
+    In a watch, each poll of a round gets an assembly of its own, started from the last poll's
+    (``PoolRoundAssembly.next_poll``), so every poll emits one bundle.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.pool_ids: list[str] | None = None
-        self.pools: dict[str, Pool] = {}
-        self.results: PoolResults | None = None
+        self.assemblies: dict[_PoolRoundKey, PoolRoundAssembly] = {}
+        self.emitted: set[_PoolRoundKey] = set()
+        # watch only: per round, the poll number of each assembly still open, and the last
+        # poll whose bundle is out with its assembly (what the next poll starts from)
+        self._open_polls: dict[_PoolRoundKey, int] = {}
+        self._last_polls: dict[_PoolRoundKey, tuple[int, PoolRoundAssembly]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -42,67 +59,97 @@ class PoolsBundlePipeline:
         return self.crawler.spider  # type: ignore[return-value]
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, BundleReady):
-            return self._bundle()
-        try:
-            self._fold_in(item)
-        except FtlError as error:
-            self.spider.record_error(error)
-        raise DropItem("folded into the bundle", log_level="DEBUG")
+        if not isinstance(item, _PoolRoundPageItem):
+            raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
+        key = (item.event_id, item.pool_round_id)
+        assembly = self._assembly_for(key)
+        if assembly is None:
+            raise DropItem("its round's bundle is already out", log_level="DEBUG")
+        self._fold_in(assembly, item)
+        if not assembly.is_done:
+            raise DropItem("folded into the bundle", log_level="DEBUG")
+        del self.assemblies[key]
+        self.emitted.add(key)
+        poll_number = self._open_polls.pop(key, None)
+        if poll_number is not None:
+            self._last_polls[key] = (poll_number, assembly)
+        return self._bundle(assembly)
 
-    def _fold_in(self, item: Any) -> None:
+    def _assembly_for(self, key: _PoolRoundKey) -> PoolRoundAssembly | None:
+        """The round's open assembly; None once its bundle is out (for a watch: this poll's)."""
+        poller = getattr(self.spider, "poller", None)
+        plan = poller.plan if poller is not None else None
+        if plan is None:
+            if key in self.emitted:
+                return None
+            return self.assemblies.setdefault(key, PoolRoundAssembly(*key))
+        if self._open_polls.get(key) == plan.number:
+            return self.assemblies[key]
+        last = self._last_polls.get(key)
+        if last is None:
+            assembly = PoolRoundAssembly(*key)
+        elif last[0] == plan.number:
+            return None  # a late page of a poll whose bundle is out
+        else:
+            # a poll that never completed (a page dropped without an error) is replaced too
+            assembly = last[1].next_poll(settled_pool_ids=plan.settled, with_results=plan.with_results)
+        self.assemblies[key] = assembly
+        self._open_polls[key] = plan.number
+        return assembly
+
+    def close_spider(self) -> None:
         spider = self.spider
-        context = {"event_id": spider.event_id, "pool_round_id": spider.pool_round_id}
+        if spider.errors and not spider.partial:
+            return  # fail-fast stopped the crawl: its first error says why there is no bundle
+        if spider.poller is not None and spider.poller.has_snapshot:
+            return  # a watch stopped between or during polls: every bundle it had is out
+        for assembly in self.assemblies.values():
+            # a page that neither arrived nor failed was dropped somewhere: say which
+            problem = FtlError(f"the crawl ended without {assembly.missing_pages()[0]}")
+            spider.record_error(
+                problem.with_context(event_id=assembly.event_id, pool_round_id=assembly.pool_round_id)
+            )
+
+    def _fold_in(self, assembly: PoolRoundAssembly, item: _PoolRoundPageItem) -> None:
+        if isinstance(item, FailedPage):
+            assembly.record_failed_page(item.kind, item.error, item.pool_id)
+            return
+        if isinstance(item, UnchangedPage):
+            assembly.fold_unchanged(item.kind, item.pool_id)
+            return
+        context = {"event_id": assembly.event_id, "pool_round_id": assembly.pool_round_id}
         if isinstance(item, PoolIdsPage):
-            self.pool_ids = item.pool_ids
+            assembly.fold_pool_ids(item.pool_ids)
         elif isinstance(item, PoolFragmentPage):
             try:
-                self.pools[item.pool_id] = parse_pool_html(item.html, item.pool_id)
+                assembly.fold_pool(parse_pool_html(item.html, item.pool_id))
             except FtlError as error:
-                raise error.with_context(url=item.url, pool_id=item.pool_id, **context) from None
-        elif isinstance(item, PoolResultsPage):
-            try:
-                self.results = parse_pool_results(item.body, **context)
-            except FtlError as error:
-                raise error.with_context(url=item.url, **context) from None
+                error.with_context(url=item.url, pool_id=item.pool_id, **context)
+                self._record_failure(assembly, PageKind.POOL_FRAGMENT, error, item.pool_id)
         else:
-            raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
+            try:
+                assembly.fold_results(parse_pool_results(item.body, **context))
+            except FtlError as error:
+                self._record_failure(
+                    assembly, PageKind.POOL_RESULTS, error.with_context(url=item.url, **context)
+                )
 
-    def _bundle(self) -> dict[str, Any]:
+    def _record_failure(
+        self, assembly: PoolRoundAssembly, kind: PageKind, error: FtlError, pool_id: str | None = None
+    ) -> None:
+        assembly.record_failed_page(kind, error, pool_id)
+        self.spider.record_error(error)
+
+    def _bundle(self, assembly: PoolRoundAssembly) -> dict[str, Any]:
         spider = self.spider
-        pool_ids = self.pool_ids or []
-        if not spider.errors:
-            # every page either arrived or failed with an error; a page that did neither was
-            # dropped somewhere, and a bundle without it must not claim to be complete
-            missing = [pool_id for pool_id in pool_ids if pool_id not in self.pools]
-            if self.pool_ids is None or self.results is None or missing:
-                what = f"pool {missing[0]}" if missing else "the pools page or the results JSON"
-                problem = FtlError(f"the crawl ended without {what}")
-                spider.record_error(problem)
-                if not spider.partial:
-                    raise DropItem(str(problem))
-        errors = [
-            CrawlError(
-                kind=type(error).__name__,
-                pool_id=error.pool_id,
-                url=error.url or "",
-                message=str(error),
-            )
-            for error in spider.errors
-        ]
+        if assembly.failures and not spider.keeps_failed_pages:
+            # fail-fast: the first failure already stopped the crawl, and no bundle may be written
+            raise DropItem("the round failed", log_level="DEBUG")
         try:
-            bundle = PoolsBundle(
-                event_id=spider.event_id,
-                pool_round_id=spider.pool_round_id,
-                pool_ids=pool_ids,
-                pools=[self.pools[pool_id] for pool_id in pool_ids if pool_id in self.pools],
-                results=self.results,
-                complete=not errors,
-                errors=errors,
-            )
+            bundle = assembly.build_bundle()
         except ValidationError as error:
             problem = ParseError(f"the bundle does not validate: {error.errors()[0]['msg']}")
             spider.record_error(problem)
             raise DropItem(str(problem)) from None
-        self.crawler.stats.set_value("ftl/pools", len(bundle.pools))
+        self.crawler.stats.inc_value("ftl/pools", len(bundle.pools))
         return bundle.model_dump(mode="json")

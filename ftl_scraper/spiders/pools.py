@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
@@ -17,18 +16,25 @@ from twisted.python.failure import Failure
 from ftl_scraper.errors import FtlError
 from ftl_scraper.fetching.downloader import CrawlStopping, discard_queued_requests
 from ftl_scraper.fetching.failures import error_from_failure
-from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolResultsPage
+from ftl_scraper.items import (
+    FailedPage,
+    PageKind,
+    PoolFragmentPage,
+    PoolIdsPage,
+    PoolResultsPage,
+    UnchangedPage,
+)
 from ftl_scraper.parsers import parse_pool_ids
 from ftl_scraper.site.urls import PoolRoundUrls, normalize_base_url
 from ftl_scraper.spiders.arguments import PoolsArguments
 from ftl_scraper.watch.fencer_filter import FencerFilter
-from ftl_scraper.watch.polling import Poller, poll_interval
+from ftl_scraper.watch.polling import Poller, PollPlan, poll_interval
 from ftl_scraper.watch.pools_changes import PoolsWatcher
 
 logger = logging.getLogger(__name__)
 
-# The end-of-crawl request carries no network traffic: Scrapy's data: handler answers it.
-_BUNDLE_TRIGGER_URL = "data:,"
+# which page a request fetches, for its errback
+_PAGE_KIND_META = "ftl_page_kind"
 
 
 class PoolsSpider(scrapy.Spider):
@@ -43,20 +49,21 @@ class PoolsSpider(scrapy.Spider):
     """
 
     name = "pools"
+    #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
+    arguments_model: ClassVar[type[PoolsArguments]] = PoolsArguments
     urls: PoolRoundUrls
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
             raise TypeError("PoolsSpider takes keyword arguments only")
-        self.arguments = PoolsArguments.parse(kwargs)
+        self.arguments = self.arguments_model.parse(kwargs)
         super().__init__()
         self.event_id = self.arguments.event_id
         self.pool_round_id = self.arguments.pool_round_id
         self.force_refresh = self.arguments.force_refresh
         self.partial = self.arguments.partial
-        #: every page that could not be fetched or read, in the order it failed
+        #: every page that could not be fetched or read, in the order it failed (in a watch: this poll)
         self.errors: list[FtlError] = []
-        self._bundle_requested = False
         self._closing = False
         #: the pool IDs of the latest pools page, in page order
         self.known_pool_ids: list[str] = []
@@ -71,9 +78,9 @@ class PoolsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
         spider.urls = PoolRoundUrls(base_url, spider.event_id, spider.pool_round_id)
-        crawler.signals.connect(spider._request_bundle_when_idle, signal=signals.spider_idle)
         if spider.arguments.watch is not None:
             spider.poller = Poller(spider, poll_interval(crawler.settings, spider.arguments.watch))
+            crawler.signals.connect(spider.poller.on_idle, signal=signals.spider_idle)
         return spider
 
     @property
@@ -81,67 +88,85 @@ class PoolsSpider(scrapy.Spider):
         """A watch's feed is written line by line as changes are seen (see output/change_stream.py)."""
         return self.poller is not None
 
+    @property
+    def keeps_failed_pages(self) -> bool:
+        """Whether a failed page counts as in (the round's bundle still comes out): in partial mode,
+        and in a watch once its snapshot is out (the page keeps its last content until next poll)."""
+        return self.partial or (self.poller is not None and self.poller.has_snapshot)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.poll_requests():
             yield request
 
-    def poll_requests(self) -> Iterator[scrapy.Request]:
+    def poll_requests(self) -> list[scrapy.Request]:
         """The first pages of a crawl, or of a watch's poll (the pools page adds pools it lists anew)."""
-        yield self._ftl_request(self.urls.pool_ids_page, self.parse_pool_ids_page)
+        requests = [self._ftl_request(self.urls.pool_ids_page, PageKind.POOL_IDS, self.parse_pool_ids_page)]
         poller = self.poller
         unsettled = [pool_id for pool_id in self.known_pool_ids if poller and pool_id not in poller.settled]
         # the results JSON needs no pool ID: fetch it alongside the pools page; a watch reads it only
         # for its snapshot and once every pool is finished, since FTL ranks the round at its end
-        if poller is None or not poller.has_snapshot or not unsettled:
-            yield self._ftl_request(self.urls.results_data, self.parse_results_data)
-        for pool_id in unsettled:
-            yield self._pool_request(pool_id)
+        with_results = poller is None or not poller.has_snapshot or not unsettled
+        if with_results:
+            requests.append(
+                self._ftl_request(self.urls.results_data, PageKind.POOL_RESULTS, self.parse_results_data)
+            )
+        requests += [self._pool_request(pool_id) for pool_id in unsettled]
+        if poller is not None:
+            poller.plan = PollPlan(poller.poll_number, settled=poller.settled, with_results=with_results)
+        return requests
 
     def parse_pool_ids_page(self, response: Response) -> Iterator[Any]:
-        if self.poller and self.poller.unchanged(response):
+        if self._unchanged(response):
+            yield self._unchanged_page(PageKind.POOL_IDS, response)
             return
         try:
             pool_ids = parse_pool_ids(response.text)
         except FtlError as error:
-            self.record_error(error.with_context(url=response.url))
+            yield from self._page_failed(PageKind.POOL_IDS, error.with_context(url=response.url))
             return
-        yield PoolIdsPage(url=response.url, pool_ids=pool_ids)
+        yield PoolIdsPage(self.event_id, self.pool_round_id, url=response.url, pool_ids=pool_ids)
         known = set(self.known_pool_ids)
         self.known_pool_ids = pool_ids
         for pool_id in pool_ids:
             if pool_id not in known:  # every pool on a first read; in a watch, the pools added since
                 yield self._pool_request(pool_id)
 
-    def parse_pool_fragment(self, response: Response, pool_id: str) -> Iterator[PoolFragmentPage]:
-        if self.poller and self.poller.unchanged(response):
+    def parse_pool_fragment(self, response: Response, pool_id: str) -> Iterator[Any]:
+        if self._unchanged(response):
+            yield self._unchanged_page(PageKind.POOL_FRAGMENT, response, pool_id)
             return
-        yield PoolFragmentPage(url=response.url, pool_id=pool_id, html=response.text)
-
-    def parse_results_data(self, response: Response) -> Iterator[PoolResultsPage]:
-        if self.poller and self.poller.unchanged(response):
-            return
-        yield PoolResultsPage(url=response.url, body=response.body)
-
-    def bundle_trigger(self) -> scrapy.Request:
-        """The request whose callback asks the pipeline for the bundle of the pages fetched so far."""
-        return scrapy.Request(
-            _BUNDLE_TRIGGER_URL,
-            callback=self._emit_bundle,
-            dont_filter=True,
-            meta={"dont_cache": True},
+        yield PoolFragmentPage(
+            self.event_id, self.pool_round_id, url=response.url, pool_id=pool_id, html=response.text
         )
 
-    def closed(self, reason: str) -> None:
-        if self.poller is not None:
-            self.poller.stop()
+    def parse_results_data(self, response: Response) -> Iterator[Any]:
+        if self._unchanged(response):
+            yield self._unchanged_page(PageKind.POOL_RESULTS, response)
+            return
+        yield PoolResultsPage(self.event_id, self.pool_round_id, url=response.url, body=response.body)
 
-    def on_request_failed(self, failure: Failure) -> None:
+    def on_request_failed(self, failure: Failure) -> Iterator[FailedPage]:
         if failure.check(CrawlStopping):
             return  # dropped after the crawl failed: not a cause of its own
         request = failure.request  # type: ignore[attr-defined]
         timeout = request.meta.get("download_timeout")
         error = error_from_failure(failure, url=request.url, timeout=timeout)
-        self.record_error(error.with_context(pool_id=request.cb_kwargs.get("pool_id")))
+        pool_id = request.cb_kwargs.get("pool_id")
+        yield from self._page_failed(request.meta[_PAGE_KIND_META], error.with_context(pool_id=pool_id))
+
+    def closed(self, reason: str) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+
+    def _page_failed(self, kind: PageKind, error: FtlError) -> Iterator[FailedPage]:
+        # when failed pages are kept, the pipeline counts the page as in, so it knows when the
+        # round is done
+        self.record_error(error)
+        if self.keeps_failed_pages:
+            url = error.url or ""
+            yield FailedPage(
+                kind, self.event_id, self.pool_round_id, url=url, error=error, pool_id=error.pool_id
+            )
 
     def record_error(self, error: FtlError) -> None:
         """Keep a failed page; unless in partial mode (or a watch that can read it again at the next
@@ -159,33 +184,31 @@ class PoolsSpider(scrapy.Spider):
             discard_queued_requests(self.crawler)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="ftl_error"))
 
-    def _pool_request(self, pool_id: str) -> scrapy.Request:
-        return self._ftl_request(self.urls.pool_fragment(pool_id), self.parse_pool_fragment, pool_id=pool_id)
+    def _unchanged(self, response: Response) -> bool:
+        return self.poller is not None and self.poller.unchanged(response)
 
-    def _ftl_request(self, url: str, callback: Any, **cb_kwargs: str) -> scrapy.Request:
+    def _unchanged_page(
+        self, kind: PageKind, response: Response, pool_id: str | None = None
+    ) -> UnchangedPage:
+        return UnchangedPage(kind, self.event_id, self.pool_round_id, url=response.url, pool_id=pool_id)
+
+    def _pool_request(self, pool_id: str) -> scrapy.Request:
+        return self._ftl_request(
+            self.urls.pool_fragment(pool_id),
+            PageKind.POOL_FRAGMENT,
+            self.parse_pool_fragment,
+            pool_id=pool_id,
+        )
+
+    def _ftl_request(self, url: str, kind: PageKind, callback: Any, **cb_kwargs: str) -> scrapy.Request:
         request = scrapy.Request(
             url,
             callback=callback,
             errback=self.on_request_failed,
             cb_kwargs=cb_kwargs,
-            meta={"force_refresh": self.force_refresh},
+            meta={"force_refresh": self.force_refresh, _PAGE_KIND_META: kind},
             # pool IDs are de-duplicated by the parser already; the dupe filter could only drop
             # a page without telling its errback, which would leave a hole in the bundle
             dont_filter=True,
         )
         return self.poller.prepare(request) if self.poller else request
-
-    def _request_bundle_when_idle(self) -> None:
-        if self.poller is not None:
-            self.poller.on_idle()  # one bundle per poll
-            return
-        # Every page is in once the engine is idle: one last request asks the pipeline for
-        # the bundle, so the feed exports exactly one item however the pages arrived.
-        if self._bundle_requested or (self.errors and not self.partial):
-            return
-        self._bundle_requested = True
-        self.crawler.engine.crawl(self.bundle_trigger())
-        raise DontCloseSpider
-
-    def _emit_bundle(self, response: Response) -> Iterator[BundleReady]:
-        yield BundleReady()

@@ -1,9 +1,10 @@
 """A watch's polls in one crawl: when the next poll starts, conditional requests, pauses while FTL is down.
 
-A spider that watches owns a ``Poller`` and offers ``poll_requests()`` (the pages of one poll) and
-``bundle_trigger()`` (the request that asks its pipeline for the poll's bundle); the watch pipeline
-tells the poller what the bundle showed (``poll_assembled``). Every poll runs in the same crawl, so
-the process, the login and the open connections are paid for once.
+A spider that watches owns a ``Poller`` and offers ``poll_requests()`` (the pages of one poll, which
+also sets the poll's ``PollPlan`` for its bundle pipeline); the bundle pipeline emits each poll's
+bundle once its pages are in, and the watch pipeline tells the poller what it showed
+(``poll_assembled``). Every poll runs in the same crawl, so the process, the login and the open
+connections are paid for once.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ _FATAL_ERRORS = (LoginRequiredError, LoginRefusedError, CassetteMissError, Inval
 # FTL's cache validators, and the request headers that send them back
 _VALIDATORS = ((b"ETag", b"If-None-Match"), (b"Last-Modified", b"If-Modified-Since"))
 
-Phase = Literal["fetching", "assembling", "waiting", "done"]
+Phase = Literal["fetching", "waiting", "done"]
 
 
 class PollingSpider(Protocol):
@@ -57,7 +58,15 @@ class PollingSpider(Protocol):
 
     def poll_requests(self) -> Iterable[Request]: ...
 
-    def bundle_trigger(self) -> Request: ...
+
+@dataclass(frozen=True)
+class PollPlan:
+    """What one poll fetches, for the pipeline assembling its bundle: every part not ``settled``
+    (finished pools are never fetched again), and the round's results only ``with_results``."""
+
+    number: int
+    settled: frozenset[str]
+    with_results: bool
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,9 @@ def poll_interval(settings: BaseSettings, watch_seconds: float) -> float:
 class Poller:
     """Runs poll after poll until the bundle says the round is over, or the crawl is stopped.
 
-    Phases, driven by the engine going idle: ``fetching`` (the poll's pages) -> ``assembling`` (the
-    bundle trigger) -> ``waiting`` (a timer until the next poll) -> ``fetching`` ... -> ``done``.
+    Phases, driven by the engine going idle: ``fetching`` (the poll's pages; the pipeline emits its
+    bundle with the last of them) -> ``waiting`` (a timer until the next poll) -> ``fetching`` ...
+    -> ``done``.
     """
 
     def __init__(self, spider: PollingSpider, interval: float) -> None:
@@ -92,6 +102,8 @@ class Poller:
         self.over = False
         #: parts of the round that cannot change any more (finished pools): never fetched again
         self.settled: frozenset[str] = frozenset()
+        #: what the current poll fetches (set by the spider's ``poll_requests``)
+        self.plan: PollPlan | None = None
         self.unavailable_since: datetime | None = None
         self._outage_polls = 0
         self._validators: dict[str, list[tuple[bytes, bytes]]] = {}
@@ -158,15 +170,11 @@ class Poller:
         """Called from the spider's ``spider_idle`` handler; raises DontCloseSpider to keep polling."""
         crawler = self.spider.crawler
         if self.phase == "fetching":
-            if self.spider.errors and not self.has_snapshot:
-                return  # the first poll failed: the crawl is closing
-            self.phase = "assembling"
-            crawler.engine.crawl(self.spider.bundle_trigger())
-            raise DontCloseSpider
-        if self.phase == "assembling":
+            if not self.has_snapshot:
+                return  # the first poll failed, or ended without its bundle: the crawl ends
             crawler.stats.set_value("ftl/watch/polls", self.poll_number)
             crawler.signals.send_catch_log(poll_finished, poll_number=self.poll_number, over=self.over)
-            if self.over or self.phase != "assembling":  # a signal handler may have stopped the watch
+            if self.over or self.phase != "fetching":  # a signal handler may have stopped the watch
                 self.phase = "done"
                 return
             self.phase = "waiting"
