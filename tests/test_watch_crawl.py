@@ -14,7 +14,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from ftl_scraper.models.changes import POOLS_CHANGE_LINE
 from ftl_scraper.output.schema import load_changes_schema
 from ftl_scraper.run.outcome import ExitStatus
-from tests.fakeftl import FakeFtlServer, RoundTimeline, generate_event
+from tests.fakeftl import FakeFtlServer, RoundTimeline, Status, generate_event
 from tests.watching import watch_pools, without_time
 
 
@@ -134,3 +134,58 @@ async def test_the_snapshot_file_holds_the_latest_bundle(
     assert seen[0] == timeline.snapshot_line()["bundle"]
     assert json.loads(snapshot.read_text(encoding="utf-8")) == timeline.final.expected_bundle()
     assert not list(tmp_path.glob(".*")), "a temporary file was left behind"  # noqa: ASYNC240
+
+
+@deferred_f_from_coro_f
+async def test_an_outage_pauses_the_watch_between_unavailable_and_recovered_lines(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    settings = crawl_settings.copy()
+    settings.set("FTL_RETRY_BACKOFF_BASE", 0.001)
+    outage_poll = 5
+
+    def outage(poll_number: int) -> bool:
+        if poll_number == outage_poll:
+            fake_ftl.add_fault(lambda path: path.startswith("/pools/"), Status(503), forever=True)
+        if poll_number == outage_poll + 1:
+            fake_ftl.clear_faults()
+            return False  # the round waits for FTL to come back: no change is lost meanwhile
+        return True
+
+    run = await watch_pools(settings, timeline, tmp_path / "changes.jsonl", on_poll=outage)
+
+    lines = run.read_lines()
+    before = 1 + sum(len(frame.changes) for frame in timeline.frames[1:outage_poll])
+    unavailable, recovered = lines[before], lines[before + 1]
+    assert unavailable["type"] == "source_unavailable"
+    assert unavailable["message"].startswith("FTL is not answering: 5 failed attempts in a row")
+    assert recovered["type"] == "source_recovered"
+    assert recovered["unavailable_since"] == unavailable["at"]
+    del lines[before : before + 2]
+    assert without_time(lines) == timeline.expected_lines()
+    assert run.outcome.status is ExitStatus.OK
+    assert run.stats["ftl/circuit_breaker/tripped"] == 1
+
+
+@deferred_f_from_coro_f
+async def test_a_session_that_expires_is_renewed_and_the_watch_goes_on(
+    fake_ftl: FakeFtlServer,
+    timeline: RoundTimeline,
+    crawl_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_ftl.require_login = True
+    monkeypatch.setattr(fake_ftl, "accounts", {"coach@example.com": "épée-2026"})
+    monkeypatch.setenv("FTL_USERNAME", "coach@example.com")
+    monkeypatch.setenv("FTL_PASSWORD", "épée-2026")
+
+    def expire_once(poll_number: int) -> bool:
+        if poll_number == 3:
+            fake_ftl.expire_sessions()
+        return True
+
+    run = await watch_pools(crawl_settings, timeline, tmp_path / "changes.jsonl", on_poll=expire_once)
+
+    assert without_time(run.read_lines()) == timeline.expected_lines()
+    assert fake_ftl.login_count == 2

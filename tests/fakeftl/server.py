@@ -270,6 +270,11 @@ class FakeFtlServer:
         with self._lock:
             self._faults.append(rule)
 
+    def clear_faults(self) -> None:
+        """Serve normally again (e.g. FTL is back after an outage added with ``forever=True``)."""
+        with self._lock:
+            self._faults = []
+
     def _take_fault(self, path: str) -> Fault | None:
         with self._lock:
             for rule in self._faults:

@@ -1,0 +1,98 @@
+"""``scrapy crawl pools -a watch=...`` as users run it: refused arguments, and Ctrl-C/SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ftl_scraper.errors import InvalidArgumentError
+from ftl_scraper.spiders.arguments import PoolsArguments
+from tests.fakeftl import FakeFtlServer, RoundTimeline, generate_event
+from tests.test_cli import error_lines, ids, scrapy_crawl
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+EVENT_IDS = {"event": "9CABEAEBA11F0F03B153FA889658645E", "round": "5F313927C3AE7337DEE549EEBEC0B135"}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"watch": "10"}, "spider argument 'watch': Input should be greater than or equal to 15"),
+        ({"watch": "soon"}, "spider argument 'watch': Input should be a valid integer"),
+        ({"fencers": "KIM Ji Woo"}, "fencers= only applies to a watch: add watch=<seconds>"),
+        ({"snapshot": "bundle.json"}, "snapshot= only applies to a watch: add watch=<seconds>"),
+        ({"watch": "30", "partial": "1"}, "partial=1 does not apply to a watch"),
+        ({"watch": "30", "fencers": " ; "}, "fencers= names no fencer"),
+        ({"watch": "30", "snapshot": "/no/such/folder/bundle.json"}, "its folder does not exist"),
+    ],
+)
+def test_bad_watch_arguments_are_refused_in_one_line(arguments: dict[str, str], message: str) -> None:
+    with pytest.raises(InvalidArgumentError) as refused:
+        PoolsArguments.parse({**EVENT_IDS, **arguments})
+
+    assert message in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_a_bad_watch_argument_exits_2_before_any_request(fake_ftl: FakeFtlServer, tmp_path: Path) -> None:
+    event = generate_event(seed=5, pool_count=2)
+    completed = scrapy_crawl(fake_ftl, tmp_path, *ids(event), "-a", "watch=10")
+
+    assert completed.returncode == 2, completed.stderr
+    assert error_lines(completed.stderr) == [
+        "ftl_scraper: error: spider argument 'watch': Input should be greater than or equal to 15"
+    ]
+    assert fake_ftl.requests == []
+
+
+def test_a_watch_refuses_an_output_that_cannot_stream(fake_ftl: FakeFtlServer, tmp_path: Path) -> None:
+    event = generate_event(seed=5, pool_count=2)
+    output = tmp_path / "changes.json"
+    output.write_text("kept\n", encoding="utf-8")
+    completed = scrapy_crawl(fake_ftl, tmp_path, *ids(event), "-a", "watch=30", output=output)
+
+    assert completed.returncode == 2
+    assert error_lines(completed.stderr) == [
+        f"ftl_scraper: error: watch writes one JSON line per change: give an output file ending "
+        f"in .jsonl (got '{output}' as json)"
+    ]
+    assert output.read_text(encoding="utf-8") == "kept\n"
+    assert fake_ftl.requests == []
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_a_stopped_watch_exits_0_with_every_line_it_saw(
+    fake_ftl: FakeFtlServer, tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    # a round that never moves on: the watch would poll for ever
+    timeline = RoundTimeline(generate_event(seed=5, pool_count=4, pool_sizes=(5, 4)))
+    timeline.install(fake_ftl)
+    pools_page = f"/pools/scores/{timeline.final.event_id}/{timeline.final.pool_round_id}"
+    output = tmp_path / "changes.jsonl"
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "pools", *ids(timeline.final),
+        "-a", "watch=15", "-o", str(output),
+        "-s", f"FTL_BASE_URL={fake_ftl.base_url}",
+        "-s", f"HTTPCACHE_DIR={tmp_path / 'httpcache'}",
+        "-s", "FTL_WATCH_POLL_INTERVAL=0.05",
+    ]  # fmt: skip
+    with subprocess.Popen(command, cwd=REPO_ROOT, stderr=subprocess.PIPE, text=True) as watch:
+        deadline = time.monotonic() + 60  # a safety net against a hang, not a speed requirement
+        while fake_ftl.hits(lambda path: path == pools_page) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fake_ftl.hits(lambda path: path == pools_page) >= 3, "the watch never polled again"
+        watch.send_signal(stop_signal)
+        _, stderr = watch.communicate(timeout=60)
+
+    assert watch.returncode == 0, stderr
+    assert error_lines(stderr) == []
+    [snapshot] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert {key: value for key, value in snapshot.items() if key != "at"} == timeline.snapshot_line()
