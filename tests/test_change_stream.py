@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from scrapy.settings import Settings
@@ -21,12 +21,16 @@ def storage_for(path: Path, *, overwrite: bool = False) -> FtlFileFeedStorage:
     return FtlFileFeedStorage(str(path), feed_options={"overwrite": overwrite})
 
 
+def exporter_for(file: IO[bytes]) -> ChangeLinesExporter:
+    return ChangeLinesExporter(file)  # type: ignore[arg-type]  # Scrapy annotates any file as BytesIO
+
+
 def test_a_watch_appends_each_line_where_a_reader_sees_it_at_once(tmp_path: Path) -> None:
     target = tmp_path / "changes.jsonl"
     target.write_text('{"type":"snapshot"}\n', encoding="utf-8")
     storage = storage_for(target)
     file = storage.open(SimpleNamespace(streams_output=True))  # type: ignore[arg-type]
-    exporter = ChangeLinesExporter(file)
+    exporter = exporter_for(file)
 
     exporter.export_item(ChangeBatch(CHANGES[:1]))
     assert target.read_text(encoding="utf-8").splitlines()[-1] == json.dumps(
@@ -44,7 +48,7 @@ def test_overwrite_starts_the_stream_afresh(tmp_path: Path) -> None:
     target.write_text("old\n", encoding="utf-8")
     storage = storage_for(target, overwrite=True)
     file = storage.open(SimpleNamespace(streams_output=True))  # type: ignore[arg-type]
-    ChangeLinesExporter(file).export_item(ChangeBatch(CHANGES))
+    exporter_for(file).export_item(ChangeBatch(CHANGES))
     storage.store(file)
 
     assert [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()] == CHANGES
@@ -54,7 +58,7 @@ def test_a_crawl_that_does_not_stream_still_writes_its_file_whole_at_the_end(tmp
     target = tmp_path / "bundle.jsonl"
     storage = storage_for(target, overwrite=True)
     file = storage.open(SimpleNamespace())  # type: ignore[arg-type]
-    ChangeLinesExporter(file).export_item({"event_id": "E"})
+    exporter_for(file).export_item({"event_id": "E"})
 
     assert not target.exists()
     storage.store(file)

@@ -21,8 +21,9 @@ IDS = {
     "event_id": "9CABEAEBA11F0F03B153FA889658645E",
     "pool_round_id": "5F313927C3AE7337DEE549EEBEC0B135",
 }
-POOL_3 = {**IDS, "pool_id": "17BC112FAB86BD7D93B69DC25DF6BD28", "pool_number": 3}
-MEMBERS = {POOL_3["pool_id"]: ["LEFÈVRE Chloé", "WIŚNIEWSKA Zuzanna", "NGUYEN Harper"]}
+POOL_ID = "17BC112FAB86BD7D93B69DC25DF6BD28"
+POOL_3 = {**IDS, "pool_id": POOL_ID, "pool_number": 3}
+MEMBERS = {POOL_ID: ["LEFÈVRE Chloé", "WIŚNIEWSKA Zuzanna", "NGUYEN Harper"]}
 
 
 def bout(fencer_a: str, fencer_b: str) -> BoutScored:

@@ -153,7 +153,11 @@ def _build_frames(final: FakeEvent, *, bouts_per_frame: int, strips_per_frame: i
     def emit(
         lines_by_pool: dict[str, list[dict[str, Any]]], tail: list[dict[str, Any]] | None = None
     ) -> None:
-        lines = [line for pool_id in sorted(lines_by_pool, key=order.get) for line in lines_by_pool[pool_id]]
+        lines = [
+            line
+            for pool_id in sorted(lines_by_pool, key=order.__getitem__)
+            for line in lines_by_pool[pool_id]
+        ]
         frames.append(Frame(state.event(), lines + (tail or [])))
 
     # strips, a few pools at a time
