@@ -70,6 +70,10 @@ class InvalidArgumentError(FtlError, ValueError):
     kind = "invalid-argument"
 
 
+class InvalidSettingError(InvalidArgumentError):
+    """A setting (``FTL_*`` or a Scrapy setting the project relies on) holds a value it cannot use."""
+
+
 class ParseError(FtlError):
     """A page or JSON document did not have the shape FTL serves."""
 
