@@ -84,16 +84,20 @@ class FtlAddon:
 
 
 def _replace_builtin(settings: BaseSettings, setting: str, builtin: type, replacement: type) -> None:
-    """Put ``replacement`` where ``builtin`` runs (Scrapy's place for it, or the user's) and turn
-    ``builtin`` off, with Scrapy's own component-dict helpers; a user who set ``builtin`` to
-    None gets neither, as they asked."""
-    components = settings.getdict(setting)
-    positions = [position for key, position in components.items() if load_object(key) is builtin]
-    if None in positions:
+    """Put ``replacement`` where ``builtin`` runs (the user's place for it, else Scrapy's) and turn
+    ``builtin`` off; a user who set ``builtin`` to None gets neither, as they asked.
+
+    Done by hand: Scrapy's ``replace_in_component_priority_dict`` only edits ``setting`` itself,
+    and a built-in lives in ``<setting>_BASE`` under its import path, which a class key set to
+    None would not turn off (Scrapy merges the two dicts by key, not by the object it names).
+    """
+    components = settings[setting]
+    base = settings[f"{setting}_BASE"]
+    user_keys = [key for key in components if load_object(key) is builtin]
+    base_keys = [key for key in base if load_object(key) is builtin]
+    if any(components[key] is None for key in user_keys):
         return
-    if not positions:
-        base = settings.getdict(f"{setting}_BASE")
-        [position] = [position for key, position in base.items() if load_object(key) is builtin]
-        settings.set_in_component_priority_dict(setting, builtin, position)
-    settings.replace_in_component_priority_dict(setting, builtin, replacement)
-    settings.set_in_component_priority_dict(setting, builtin, None)
+    position = components[user_keys[0]] if user_keys else base[base_keys[0]]
+    for key in (*user_keys, *base_keys):
+        components[key] = None
+    components[replacement] = position
