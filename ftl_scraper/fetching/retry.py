@@ -78,12 +78,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(settings)
         seed = settings.get("FTL_RETRY_JITTER_SEED")
         self.backoff = Backoff(
-            base=settings.getfloat("FTL_RETRY_BACKOFF_BASE", 0.5),
-            cap=settings.getfloat("FTL_RETRY_BACKOFF_MAX", 8.0),
+            base=settings.getfloat("FTL_RETRY_BACKOFF_BASE"),
+            cap=settings.getfloat("FTL_RETRY_BACKOFF_MAX"),
             # seeded only in tests, so that their retry gaps are reproducible
             rng=random.Random(None if seed in (None, "") else int(seed)),
         )
-        self.retry_after_max = settings.getfloat("FTL_RETRY_AFTER_MAX", 30.0)
+        self.retry_after_max = settings.getfloat("FTL_RETRY_AFTER_MAX")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

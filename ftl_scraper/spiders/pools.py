@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from functools import cached_property
 from typing import Any, ClassVar, Self
 
 import scrapy
@@ -51,7 +52,6 @@ class PoolsSpider(scrapy.Spider):
     name = "pools"
     #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[PoolsArguments]] = PoolsArguments
-    urls: PoolRoundUrls
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
@@ -73,11 +73,15 @@ class PoolsSpider(scrapy.Spider):
         self.fencer_filter = FencerFilter.parse(self.arguments.fencers) if self.arguments.fencers else None
         self.snapshot_path = self.arguments.snapshot
 
+    @cached_property
+    def urls(self) -> PoolRoundUrls:
+        # read once the crawl has started: the spider is made before the addon sets the defaults
+        base_url = normalize_base_url(self.crawler.settings.get("FTL_BASE_URL"))
+        return PoolRoundUrls(base_url, self.event_id, self.pool_round_id)
+
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
-        spider.urls = PoolRoundUrls(base_url, spider.event_id, spider.pool_round_id)
         if spider.arguments.watch is not None:
             spider.poller = Poller(spider, poll_interval(crawler.settings, spider.arguments.watch))
             crawler.signals.connect(spider.poller.on_idle, signal=signals.spider_idle)
