@@ -94,5 +94,8 @@ def test_a_stopped_watch_exits_0_with_every_line_it_saw(
 
     assert watch.returncode == 0, stderr
     assert error_lines(stderr) == []
+    summary = stderr.rstrip().splitlines()[-1]
+    assert f"pools watch stopped for event {timeline.final.event_id} round " in summary
+    assert summary.endswith(f" changes written to {output}")
     [snapshot] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert {key: value for key, value in snapshot.items() if key != "at"} == timeline.snapshot_line()

@@ -45,6 +45,7 @@ async def test_the_stream_is_the_true_sequence_of_changes(
     assert run.outcome.status is ExitStatus.OK
     assert run.stats["finish_reason"] == "finished"
     assert without_time(lines) == timeline.expected_lines()
+    assert run.stats["ftl/watch/changes"] == len(lines)
     times = [datetime.fromisoformat(line["at"]) for line in lines]
     assert {time.utcoffset() for time in times} == {timedelta(0)}
     assert times == sorted(times)

@@ -17,6 +17,8 @@ from ftl_scraper.models.pools import Pool, PoolsBundle
 class ChangeLine(Contract):
     """What every change line carries: its kind and when the watch saw it."""
 
+    # each kind narrows it to its own name; declared here so that it comes first in every line
+    type: str
     at: AwareDatetime = Field(description="When the change was detected (UTC, ISO 8601)")
     event_id: str = Field(pattern=FTL_ID_PATTERN)
 

@@ -54,7 +54,8 @@ class CrawlSummary:
         return extension
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        logger.info("%s", summary_line(self.crawler.stats.get_stats(), self._outputs(), spider, reason))
+        line = watch_summary_line if getattr(spider, "poller", None) is not None else summary_line
+        logger.info("%s", line(self.crawler.stats.get_stats(), self._outputs(), spider, reason))
 
     def _outputs(self) -> list[str]:
         feeds: dict[str, Any] = self.crawler.settings.getdict("FEEDS")
@@ -64,14 +65,7 @@ class CrawlSummary:
 def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reason: str) -> str:
     """E.g. ``pools crawl finished for event … round …: 24 pools fetched, 2 retries, 26 cache hits,
     0 errors; bundle written to round.json``."""
-    where = " ".join(
-        f"{label} {value}"
-        for label, value in (
-            ("event", getattr(spider, "event_id", None)),
-            ("round", getattr(spider, "pool_round_id", None)),
-        )
-        if value
-    )
+    where = _where(spider)
     counts = ", ".join(
         (
             f"{_count(stats.get('ftl/pools', 0), 'pool', 'pools')} fetched",
@@ -89,6 +83,35 @@ def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reas
         result = "no bundle written"
     ended = "finished" if reason == "finished" else f"stopped ({reason})"
     return f"{spider.name} crawl {ended} for {where}: {counts}; {result}"
+
+
+def watch_summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reason: str) -> str:
+    """E.g. ``pools watch finished for event … round …: 38 polls, 44 changes, 51 pages unchanged,
+    0 retries, 0 errors; changes written to changes.jsonl``."""
+    where = _where(spider)
+    counts = ", ".join(
+        (
+            _count(stats.get("ftl/watch/polls", 0), "poll", "polls"),
+            _count(stats.get("ftl/watch/changes", 0), "change", "changes"),
+            _count(stats.get("ftl/watch/not_modified", 0), "page unchanged", "pages unchanged"),
+            _count(stats.get("retry/count", 0), "retry", "retries"),
+            _count(stats.get("ftl/errors", 0), "error", "errors"),
+        )
+    )
+    written = "changes written to " + ", ".join(outputs) if outputs else "no output file given"
+    ended = {"finished": "finished", "shutdown": "stopped"}.get(reason, f"stopped ({reason})")
+    return f"{spider.name} watch {ended} for {where}: {counts}; {written}"
+
+
+def _where(spider: Spider) -> str:
+    return " ".join(
+        f"{label} {value}"
+        for label, value in (
+            ("event", getattr(spider, "event_id", None)),
+            ("round", getattr(spider, "pool_round_id", None)),
+        )
+        if value
+    )
 
 
 def _count(value: int, singular: str, plural: str) -> str:
