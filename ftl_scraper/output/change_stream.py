@@ -56,6 +56,7 @@ class ChangeLinesExporter(JsonLinesItemExporter):
             return
         for change in item.changes:
             self.file.write(to_json(change) + b"\n")
+        self.file.flush()  # a buffered output (-o - for stdout) would hold the lines back
 
 
 def check_watch_feeds(settings: BaseSettings) -> None:

@@ -1,0 +1,151 @@
+"""A day-long `pools` watch in fast time: thousands of polls in one process, memory sampled as it goes.
+
+From the repository root::
+
+    python benchmarks/watch_memory.py [--polls 2880] [--pools 24] [--samples 12]
+
+2880 polls is a day of 30-second polls. The watch runs in this process (one crawl, as ``scrapy
+crawl pools -a watch=30`` runs it) against the loopback stand-in FTL, whose round moves on one
+step (a strip, a withdrawal, a few bouts, the ranking) every few polls, so most polls find
+nothing new, as on a real day. Polls follow each other at once (``FTL_WATCH_POLL_INTERVAL``).
+Printed: resident memory and live Python objects at evenly spaced polls, and the totals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from scrapy.crawler import AsyncCrawlerProcess, Crawler  # noqa: E402
+from scrapy.settings import Settings  # noqa: E402
+from twisted.internet.base import DelayedCall  # noqa: E402
+
+from ftl_scraper.spiders.pools import PoolsSpider  # noqa: E402
+from ftl_scraper.watch.polling import poll_finished  # noqa: E402
+from tests.fakeftl import FakeFtlServer, RoundTimeline, generate_event  # noqa: E402
+
+
+def resident_mib() -> float:
+    """This process's resident memory now (not its peak), from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+@dataclass
+class Sample:
+    poll: int
+    rss_mib: float
+    python_objects: int
+    cancelled_timers: int
+    lines: int
+
+
+def cancelled_timers() -> int:
+    """Timers cancelled but not yet due (request timeouts, idle-connection timeouts of 240 s): Twisted
+    and asyncio drop them at their due time, so their number depends on wall-clock time, not on polls."""
+    return sum(
+        1
+        for thing in gc.get_objects()
+        if (isinstance(thing, DelayedCall) and thing.cancelled)
+        or (isinstance(thing, asyncio.TimerHandle) and thing.cancelled())
+    )
+
+
+@dataclass
+class DayOfPolls:
+    """Moves the round on every ``polls_per_step`` polls and samples memory at ``sample_polls``."""
+
+    crawler: Crawler
+    server: FakeFtlServer
+    timeline: RoundTimeline
+    feed: Path
+    polls_per_step: int
+    sample_polls: set[int]
+    samples: list[Sample] = field(default_factory=list)
+    requests: int = 0
+
+    def poll_finished(self, poll_number: int, over: bool) -> None:
+        # the stand-in keeps a record of every request: forget it, so only the watch's memory grows
+        self.requests += len(self.server.requests)
+        self.server.reset()
+        if poll_number in self.sample_polls or over:
+            gc.collect()
+            lines = sum(1 for _ in self.feed.open("rb")) if self.feed.exists() else 0
+            sample = Sample(poll_number, resident_mib(), len(gc.get_objects()), cancelled_timers(), lines)
+            self.samples.append(sample)
+        if not over and poll_number % self.polls_per_step == 0:
+            self.timeline.advance()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--polls", type=int, default=2880, help="polls in the day (2880 = every 30 s)")
+    parser.add_argument("--pools", type=int, default=24, help="pools in the round")
+    parser.add_argument("--samples", type=int, default=12, help="memory samples over the day")
+    options = parser.parse_args()
+
+    event = generate_event(seed=2026, pool_count=options.pools)
+    timeline = RoundTimeline(event)
+    # the last step publishes the ranking, which ends the watch: spread the steps over the day
+    polls_per_step = max(1, options.polls // len(timeline.frames))
+    step = max(1, options.polls // options.samples)
+    sample_polls = {1, 10, *range(step, options.polls + 1, step)}
+    with FakeFtlServer(validators=True) as server, tempfile.TemporaryDirectory() as folder:
+        timeline.install(server)
+        feed = Path(folder) / "changes.jsonl"
+        settings = Settings()
+        settings.setmodule("ftl_scraper.settings", priority="project")
+        settings.update(
+            {
+                "FTL_BASE_URL": server.base_url,
+                "HTTPCACHE_DIR": str(Path(folder) / "httpcache"),
+                "FTL_WATCH_POLL_INTERVAL": 0.001,
+                "FEEDS": {str(feed): {"format": "jsonlines"}},
+                "LOG_LEVEL": "WARNING",
+            },
+            priority="cmdline",
+        )
+        process = AsyncCrawlerProcess(settings)
+        crawler = process.create_crawler(PoolsSpider)
+        day = DayOfPolls(crawler, server, timeline, feed, polls_per_step, sample_polls)
+        crawler.signals.connect(day.poll_finished, signal=poll_finished)
+        started = time.perf_counter()
+        process.crawl(crawler, event=event.event_id, round=event.pool_round_id, watch="30")
+        process.start()
+        elapsed = time.perf_counter() - started
+        day.requests += len(server.requests)
+
+    stats = crawler.stats.get_stats()
+    steps = len(timeline.frames)
+    print(f"## A day-long watch: {options.pools} pools, {steps} steps, one every {polls_per_step} polls\n")
+    print("| poll | resident memory | live Python objects | of which cancelled timers not yet due | lines |")
+    print("|---:|---:|---:|---:|---:|")
+    for sample in day.samples:
+        print(
+            f"| {sample.poll} | {sample.rss_mib:.1f} MiB | {sample.python_objects:,} "
+            f"| {sample.cancelled_timers:,} | {sample.lines} |"
+        )
+    after_warmup = [sample for sample in day.samples if sample.poll >= 10]
+    growth = after_warmup[-1].rss_mib - after_warmup[0].rss_mib
+    print(
+        f"\n{stats.get('ftl/watch/polls', 0)} polls, {stats.get('ftl/watch/changes', 0)} changes, "
+        f"{day.requests} requests ({stats.get('ftl/watch/not_modified', 0)} answered 304), "
+        f"finish reason {stats.get('finish_reason')}, {elapsed:.0f} s; "
+        f"resident memory from poll {after_warmup[0].poll} to the end: {growth:+.1f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
