@@ -190,3 +190,19 @@ async def test_a_session_that_expires_is_renewed_and_the_watch_goes_on(
 
     assert without_time(run.read_lines()) == timeline.expected_lines()
     assert fake_ftl.login_count == 2
+
+
+@deferred_f_from_coro_f
+async def test_a_first_poll_that_fails_fails_the_watch_and_writes_nothing(
+    fake_ftl: FakeFtlServer, timeline: RoundTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    fake_ftl.add_fault(pools_page(timeline), Status(404))
+    feed = tmp_path / "changes.jsonl"
+    run = await watch_pools(crawl_settings, timeline, feed)
+
+    assert run.outcome.status is ExitStatus.FAILED
+    [error] = run.outcome.errors
+    assert error.message == "FTL answered HTTP 404"
+    assert error.url == fake_ftl.url(pools_page(timeline))
+    assert not feed.exists()
+    assert fake_ftl.hits(pools_page(timeline)) == 1
