@@ -5,10 +5,11 @@ From the repository root::
     python benchmarks/watch_memory.py [--polls 2880] [--pools 24] [--samples 12]
 
 2880 polls is a day of 30-second polls. The watch runs in this process (one crawl, as ``scrapy
-crawl pools -a watch=30`` runs it) against the loopback stand-in FTL, whose round moves on one
-step (a strip, a withdrawal, a few bouts, the ranking) every few polls, so most polls find
-nothing new, as on a real day. Polls follow each other at once (``FTL_WATCH_POLL_INTERVAL``).
-Printed: resident memory and live Python objects at evenly spaced polls, and the totals.
+crawl pools -a watch=30`` runs it) against the loopback stand-in FTL in a child process (so its
+memory is not counted), whose round moves on one step (a strip, a withdrawal, a bout, the
+ranking) every few polls, so most polls find nothing new, as on a real day. Polls follow each
+other at once (``FTL_WATCH_POLL_INTERVAL``). Printed: resident memory and live Python objects
+at evenly spaced polls, and the totals.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import multiprocessing
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -63,30 +66,43 @@ def cancelled_timers() -> int:
     )
 
 
+def serve_round(connection: Connection, pools: int) -> None:
+    """The child process: the stand-in FTL serving a round that moves on when told to."""
+    event = generate_event(seed=2026, pool_count=pools)
+    timeline = RoundTimeline(event)
+    requests = 0
+    with FakeFtlServer(validators=True) as server:
+        timeline.install(server)
+        connection.send((server.base_url, event.event_id, event.pool_round_id, len(timeline.frames)))
+        while (command := connection.recv()) != "stop":
+            # the stand-in records every request: count and forget them, so its memory stays put
+            requests += len(server.take_requests())
+            if command == "advance":
+                timeline.advance()
+            connection.send("done")
+        connection.send(requests + len(server.requests))
+
+
 @dataclass
 class DayOfPolls:
     """Moves the round on every ``polls_per_step`` polls and samples memory at ``sample_polls``."""
 
     crawler: Crawler
-    server: FakeFtlServer
-    timeline: RoundTimeline
+    stand_in: Connection
     feed: Path
     polls_per_step: int
     sample_polls: set[int]
     samples: list[Sample] = field(default_factory=list)
-    requests: int = 0
 
     def poll_finished(self, poll_number: int, over: bool) -> None:
-        # the stand-in keeps a record of every request: forget it, so only the watch's memory grows
-        self.requests += len(self.server.requests)
-        self.server.reset()
         if poll_number in self.sample_polls or over:
             gc.collect()
             lines = sum(1 for _ in self.feed.open("rb")) if self.feed.exists() else 0
             sample = Sample(poll_number, resident_mib(), len(gc.get_objects()), cancelled_timers(), lines)
             self.samples.append(sample)
-        if not over and poll_number % self.polls_per_step == 0:
-            self.timeline.advance()
+        advance = not over and poll_number % self.polls_per_step == 0
+        self.stand_in.send("advance" if advance else "next poll")
+        self.stand_in.recv()
 
 
 def main() -> None:
@@ -96,20 +112,21 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=12, help="memory samples over the day")
     options = parser.parse_args()
 
-    event = generate_event(seed=2026, pool_count=options.pools)
-    timeline = RoundTimeline(event)
+    stand_in, child_end = multiprocessing.get_context("spawn").Pipe()
+    child = multiprocessing.get_context("spawn").Process(target=serve_round, args=(child_end, options.pools))
+    child.start()
+    base_url, event_id, pool_round_id, steps = stand_in.recv()
     # the last step publishes the ranking, which ends the watch: spread the steps over the day
-    polls_per_step = max(1, options.polls // len(timeline.frames))
+    polls_per_step = max(1, options.polls // steps)
     step = max(1, options.polls // options.samples)
     sample_polls = {1, 10, *range(step, options.polls + 1, step)}
-    with FakeFtlServer(validators=True) as server, tempfile.TemporaryDirectory() as folder:
-        timeline.install(server)
+    with tempfile.TemporaryDirectory() as folder:
         feed = Path(folder) / "changes.jsonl"
         settings = Settings()
         settings.setmodule("ftl_scraper.settings", priority="project")
         settings.update(
             {
-                "FTL_BASE_URL": server.base_url,
+                "FTL_BASE_URL": base_url,
                 "HTTPCACHE_DIR": str(Path(folder) / "httpcache"),
                 "FTL_WATCH_POLL_INTERVAL": 0.001,
                 "FEEDS": {str(feed): {"format": "jsonlines"}},
@@ -119,16 +136,17 @@ def main() -> None:
         )
         process = AsyncCrawlerProcess(settings)
         crawler = process.create_crawler(PoolsSpider)
-        day = DayOfPolls(crawler, server, timeline, feed, polls_per_step, sample_polls)
+        day = DayOfPolls(crawler, stand_in, feed, polls_per_step, sample_polls)
         crawler.signals.connect(day.poll_finished, signal=poll_finished)
         started = time.perf_counter()
-        process.crawl(crawler, event=event.event_id, round=event.pool_round_id, watch="30")
+        process.crawl(crawler, event=event_id, round=pool_round_id, watch="30")
         process.start()
         elapsed = time.perf_counter() - started
-        day.requests += len(server.requests)
+    stand_in.send("stop")
+    requests = stand_in.recv()
+    child.join()
 
     stats = crawler.stats.get_stats()
-    steps = len(timeline.frames)
     print(f"## A day-long watch: {options.pools} pools, {steps} steps, one every {polls_per_step} polls\n")
     print("| poll | resident memory | live Python objects | of which cancelled timers not yet due | lines |")
     print("|---:|---:|---:|---:|---:|")
@@ -141,7 +159,7 @@ def main() -> None:
     growth = after_warmup[-1].rss_mib - after_warmup[0].rss_mib
     print(
         f"\n{stats.get('ftl/watch/polls', 0)} polls, {stats.get('ftl/watch/changes', 0)} changes, "
-        f"{day.requests} requests ({stats.get('ftl/watch/not_modified', 0)} answered 304), "
+        f"{requests} requests ({stats.get('ftl/watch/not_modified', 0)} answered 304), "
         f"finish reason {stats.get('finish_reason')}, {elapsed:.0f} s; "
         f"resident memory from poll {after_warmup[0].poll} to the end: {growth:+.1f} MiB"
     )

@@ -58,10 +58,10 @@ class FtlSettings(BaseModel):
     # -- politeness and speed
     # Identify ourselves honestly; FTL is a small service run for the fencing community.
     USER_AGENT: str = "ftl_scraper/0.1 (Scrapy; FencingTimeLive pool-round reader)"
-    # At most 8 requests in flight to FTL (FtlDownloader makes the cap hold). No fixed pause
-    # between requests (Scrapy's DOWNLOAD_DELAY stays 0): the cap and the retry backoff keep the
-    # load polite. 0 or less would leave every request waiting forever.
-    CONCURRENT_REQUESTS_PER_DOMAIN: int = Field(8, ge=1)
+    # Scrapy's own 8 requests in flight to FTL at most (FtlDownloader makes the cap hold); 0 or
+    # less would leave every request waiting forever. No fixed pause between requests (Scrapy's
+    # DOWNLOAD_DELAY stays 0): the cap and the retry backoff keep the load polite.
+    CONCURRENT_REQUESTS_PER_DOMAIN: int = Field(ge=1)
     CONCURRENT_REQUESTS: int = Field(ge=0, description="Scrapy's default; 0 = no global cap")
     DOWNLOAD_DELAY: float = Field(ge=0)
     # A page yields one item, folded in synchronously; Scrapy's 100 would start 100 tasks per page.

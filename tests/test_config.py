@@ -104,14 +104,7 @@ def test_a_secret_on_the_command_line_is_refused_even_over_a_cassette(secret: st
     assert "hunter2" not in str(raised.value)
 
 
-def test_defaults_hold_only_values_the_check_accepts() -> None:
-    FtlSettings.model_validate(
-        {
-            **FtlSettings.defaults(),
-            "CONCURRENT_REQUESTS": 16,
-            "DOWNLOAD_DELAY": 0,
-            "RETRY_TIMES": 2,
-            "RETRY_HTTP_CODES": [500],
-        }
-    )
-    json.dumps(FtlSettings.defaults())  # settable with -s / the API's JSON
+def test_scrapys_defaults_with_ours_pass_and_ours_are_plain_json() -> None:
+    check_settings(Settings())  # no project module at all: Scrapy's defaults and the addon's
+
+    assert json.loads(json.dumps(FtlSettings.defaults())) == FtlSettings.defaults()

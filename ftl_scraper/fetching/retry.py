@@ -22,6 +22,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 
 from ftl_scraper.errors import HttpStatusError
+from ftl_scraper.scrapy_internals import engine_is_closing
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +151,4 @@ class BackoffRetryMiddleware(RetryMiddleware):
         engine = self.crawler.engine
         if engine is None or not engine.running:
             return True
-        # Scrapy has no public "spider is closing" flag; the engine slot's `closing` is set as
-        # soon as close_spider starts (tests/test_crawl_faults.py times a fail-fast stop).
-        slot = getattr(engine, "_slot", None)
-        return slot is not None and getattr(slot, "closing", None) is not None
+        return engine_is_closing(engine)
