@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -206,3 +207,29 @@ async def test_a_first_poll_that_fails_fails_the_watch_and_writes_nothing(
     assert error.url == fake_ftl.url(pools_page(timeline))
     assert not feed.exists()
     assert fake_ftl.hits(pools_page(timeline)) == 1
+
+
+@deferred_f_from_coro_f
+async def test_a_pool_added_to_the_pools_page_is_fetched_and_reported(
+    fake_ftl: FakeFtlServer, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    final = generate_event(seed=44, pool_count=4)
+    # first three finished pools and no ranking yet (frame 0 has none); then a fourth pool, and the ranking
+    timeline = RoundTimeline(final)
+    fake_ftl.add_event(dataclasses.replace(timeline.frames[0].event, pools=final.pools[:3]))
+    added = final.pools[3]
+
+    def add_a_pool(poll_number: int) -> bool:
+        fake_ftl.add_event(final)
+        return False
+
+    run = await watch_pools(crawl_settings, timeline, tmp_path / "changes.jsonl", on_poll=add_a_pool)
+
+    lines = without_time(run.read_lines())
+    assert [line["type"] for line in lines] == ["snapshot", "pool_added", "results_published"]
+    assert lines[0]["bundle"]["pool_ids"] == final.pool_ids[:3]
+    assert lines[1]["pool"] == added.model_dump(mode="json")
+    assert lines[1]["pool_number"] == 4
+    assert run.stats["ftl/watch/polls"] == 2
+    for pool in final.pools:
+        assert fake_ftl.hits(f"/pools/scores/{final.event_id}/{final.pool_round_id}/{pool.pool_id}") == 1
