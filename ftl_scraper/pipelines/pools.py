@@ -19,11 +19,13 @@ from ftl_scraper.items import (
 )
 from ftl_scraper.parsers import parse_pool_html, parse_pool_results
 from ftl_scraper.pipelines.pool_round_assembly import PoolRoundAssembly
+from ftl_scraper.watch.assemblies import PollAssemblies
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from ftl_scraper.spiders.pools import PoolsSpider
+    from ftl_scraper.watch.polling import PollPlan
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +45,9 @@ class PoolsBundlePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.assemblies: dict[_PoolRoundKey, PoolRoundAssembly] = {}
-        self.emitted: set[_PoolRoundKey] = set()
-        # watch only: per round, the poll number of each assembly still open, and the last
-        # poll whose bundle is out with its assembly (what the next poll starts from)
-        self._open_polls: dict[_PoolRoundKey, int] = {}
-        self._last_polls: dict[_PoolRoundKey, tuple[int, PoolRoundAssembly]] = {}
+        self.assemblies: PollAssemblies[_PoolRoundKey, PoolRoundAssembly] = PollAssemblies(
+            lambda key: PoolRoundAssembly(*key), _next_poll
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -62,40 +61,15 @@ class PoolsBundlePipeline:
         if not isinstance(item, _PoolRoundPageItem):
             raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
         key = (item.event_id, item.pool_round_id)
-        assembly = self._assembly_for(key)
+        poller = self.spider.poller
+        assembly = self.assemblies.assembly_for(key, poller.plan if poller is not None else None)
         if assembly is None:
             raise DropItem("its round's bundle is already out", log_level="DEBUG")
         self._fold_in(assembly, item)
         if not assembly.is_done:
             raise DropItem("folded into the bundle", log_level="DEBUG")
-        del self.assemblies[key]
-        self.emitted.add(key)
-        poll_number = self._open_polls.pop(key, None)
-        if poll_number is not None:
-            self._last_polls[key] = (poll_number, assembly)
+        self.assemblies.bundle_out(key)
         return self._bundle(assembly)
-
-    def _assembly_for(self, key: _PoolRoundKey) -> PoolRoundAssembly | None:
-        """The round's open assembly; None once its bundle is out (for a watch: this poll's)."""
-        poller = getattr(self.spider, "poller", None)
-        plan = poller.plan if poller is not None else None
-        if plan is None:
-            if key in self.emitted:
-                return None
-            return self.assemblies.setdefault(key, PoolRoundAssembly(*key))
-        if self._open_polls.get(key) == plan.number:
-            return self.assemblies[key]
-        last = self._last_polls.get(key)
-        if last is None:
-            assembly = PoolRoundAssembly(*key)
-        elif last[0] == plan.number:
-            return None  # a late page of a poll whose bundle is out
-        else:
-            # a poll that never completed (a page dropped without an error) is replaced too
-            assembly = last[1].next_poll(settled_pool_ids=plan.settled, with_results=plan.with_results)
-        self.assemblies[key] = assembly
-        self._open_polls[key] = plan.number
-        return assembly
 
     def close_spider(self) -> None:
         spider = self.spider
@@ -103,7 +77,7 @@ class PoolsBundlePipeline:
             return  # fail-fast stopped the crawl: its first error says why there is no bundle
         if spider.poller is not None and spider.poller.has_snapshot:
             return  # a watch stopped between or during polls: every bundle it had is out
-        for assembly in self.assemblies.values():
+        for assembly in self.assemblies.open.values():
             # a page that neither arrived nor failed was dropped somewhere: say which
             problem = FtlError(f"the crawl ended without {assembly.missing_pages()[0]}")
             spider.record_error(
@@ -153,3 +127,7 @@ class PoolsBundlePipeline:
             raise DropItem(str(problem)) from None
         self.crawler.stats.inc_value("ftl/pools", len(bundle.pools))
         return bundle.model_dump(mode="json")
+
+
+def _next_poll(last: PoolRoundAssembly, plan: PollPlan) -> PoolRoundAssembly:
+    return last.next_poll(settled_pool_ids=plan.settled, with_results=plan.with_results)
