@@ -34,14 +34,9 @@ class SpiderArguments(BaseModel):
             raise InvalidArgumentError(message) from None
 
 
-class PoolsArguments(SpiderArguments):
-    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+class WatchArguments(SpiderArguments):
+    """The ``-a`` arguments of a watch, for every spider that can follow its bundle live."""
 
-    event: str | None = Field(None, description="FTL event ID (32 hex characters)")
-    round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
-    url: str | None = Field(None, description="Any FTL pools URL carrying both IDs")
-    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
-    partial: bool = Field(False, description="Keep going past failed pages; report them")
     watch: int | None = Field(
         None, ge=15, description="Poll every this many seconds (15 or more) and write each change as a line"
     )
@@ -51,6 +46,31 @@ class PoolsArguments(SpiderArguments):
     snapshot: str | None = Field(
         None, description="With watch: keep the latest full bundle in this file, replaced after each poll"
     )
+
+    @model_validator(mode="after")
+    def _check_watch_options(self) -> Self:
+        if self.watch is None:
+            for name in ("fencers", "snapshot"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name}= only applies to a watch: add watch=<seconds>")
+            return self
+        if getattr(self, "partial", False):
+            raise ValueError("partial=1 does not apply to a watch: a failed page is read again next poll")
+        if self.fencers is not None and not self.fencers.replace(";", "").strip():
+            raise ValueError("fencers= names no fencer: give e.g. fencers='SURNAME Given;OTHER Name'")
+        if self.snapshot is not None and not Path(self.snapshot).expanduser().absolute().parent.is_dir():
+            raise ValueError(f"snapshot={self.snapshot!r}: its folder does not exist")
+        return self
+
+
+class PoolsArguments(WatchArguments):
+    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+
+    event: str | None = Field(None, description="FTL event ID (32 hex characters)")
+    round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
+    url: str | None = Field(None, description="Any FTL pools URL carrying both IDs")
+    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
+    partial: bool = Field(False, description="Keep going past failed pages; report them")
 
     _event_id: str = PrivateAttr()
     _pool_round_id: str = PrivateAttr()
@@ -65,21 +85,7 @@ class PoolsArguments(SpiderArguments):
             self._event_id, self._pool_round_id = ids_from_pools_url(self.url)
         else:
             raise ValueError("give both event=<eventID> and round=<poolRoundID>, or url=<pools URL>")
-        self._check_watch_options()
         return self
-
-    def _check_watch_options(self) -> None:
-        if self.watch is None:
-            for name in ("fencers", "snapshot"):
-                if getattr(self, name) is not None:
-                    raise ValueError(f"{name}= only applies to a watch: add watch=<seconds>")
-            return
-        if self.partial:
-            raise ValueError("partial=1 does not apply to a watch: a failed page is read again next poll")
-        if self.fencers is not None and not self.fencers.replace(";", "").strip():
-            raise ValueError("fencers= names no fencer: give e.g. fencers='SURNAME Given;OTHER Name'")
-        if self.snapshot is not None and not Path(self.snapshot).expanduser().absolute().parent.is_dir():
-            raise ValueError(f"snapshot={self.snapshot!r}: its folder does not exist")
 
     @property
     def event_id(self) -> str:
