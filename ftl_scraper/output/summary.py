@@ -98,7 +98,12 @@ def watch_summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider
             _count(stats.get("ftl/errors", 0), "error", "errors"),
         )
     )
-    written = "changes written to " + ", ".join(outputs) if outputs else "no output file given"
+    if not stats.get("ftl/watch/changes"):
+        written = "nothing written"
+    elif outputs:
+        written = "changes written to " + ", ".join(outputs)
+    else:
+        written = "no output file given"
     ended = {"finished": "finished", "shutdown": "stopped"}.get(reason, f"stopped ({reason})")
     return f"{spider.name} watch {ended} for {where}: {counts}; {written}"
 
