@@ -1,24 +1,52 @@
-"""The `pools` spider's arguments, validated and documented in one place."""
+"""The spiders' arguments, validated and documented in one place, sharing ID and URL handling."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ftl_scraper.errors import InvalidArgumentError
-from ftl_scraper.site.urls import ids_from_pools_url, normalize_ftl_id
+from ftl_scraper.site.urls import check_url_host, ids_from_pools_url, link_for_spider, normalize_ftl_id
 
 
-class PoolsArguments(BaseModel):
-    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+class SpiderArguments(BaseModel):
+    """What every spider's ``-a`` arguments share: strict names, one readable error line."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    url: str | None = Field(None, description="An FTL URL (on FTL_BASE_URL's host) carrying the IDs")
+    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
+
+    def check_host(self, base_url: str) -> None:
+        """Refuse a ``url`` of another site than FTL_BASE_URL's, before any request."""
+        if self.url is not None:
+            check_url_host(self.url, base_url)
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any]) -> Self:
+        """Validate spider keywords, raising one readable line on the first problem."""
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = ".".join(str(part) for part in first["loc"]) or "arguments"
+            if first["type"] == "extra_forbidden":
+                known = ", ".join(cls.model_fields)
+                message = f"unknown spider argument {name!r} (known: {known})"
+            elif first["loc"]:
+                message = f"spider argument {name!r}: {first['msg']}"
+            else:
+                message = first["msg"].removeprefix("Value error, ")
+            raise InvalidArgumentError(message) from None
+
+
+class PoolsArguments(SpiderArguments):
+    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
     round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
-    url: str | None = Field(None, description="Any FTL pools URL carrying both IDs")
-    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
     partial: bool = Field(False, description="Keep going past failed pages; report them")
 
     _event_id: str = PrivateAttr()
@@ -44,19 +72,72 @@ class PoolsArguments(BaseModel):
     def pool_round_id(self) -> str:
         return self._pool_round_id
 
-    @classmethod
-    def parse(cls, raw: dict[str, Any]) -> PoolsArguments:
-        """Validate spider keywords, raising one readable line on the first problem."""
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as error:
-            first = error.errors()[0]
-            name = ".".join(str(part) for part in first["loc"]) or "arguments"
-            if first["type"] == "extra_forbidden":
-                known = ", ".join(cls.model_fields)
-                message = f"unknown spider argument {name!r} (known: {known})"
-            elif first["loc"]:
-                message = f"spider argument {name!r}: {first['msg']}"
-            else:
-                message = first["msg"].removeprefix("Value error, ")
-            raise InvalidArgumentError(message) from None
+
+class EventArguments(SpiderArguments):
+    """``-a`` arguments of ``scrapy crawl event``: ``event``, or ``url`` of any page of the event."""
+
+    event: str | None = Field(None, description="FTL event ID (32 hex characters)")
+
+    _event_id: str = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _resolve_event(self) -> EventArguments:
+        if self.event is not None:
+            self._event_id = normalize_ftl_id(self.event, "event")
+        elif self.url is not None:
+            link = link_for_spider(self.url, "event", ("event", "pool_round", "tableau"))
+            assert link.event_id is not None
+            self._event_id = link.event_id
+        else:
+            raise ValueError("give event=<eventID>, or url=<any FTL URL of the event>")
+        return self
+
+    @property
+    def event_id(self) -> str:
+        return self._event_id
+
+
+class TournamentArguments(SpiderArguments):
+    """``-a`` arguments of ``scrapy crawl tournament``: a tournament ID, or the URL of its
+    schedule or of any event in it; ``events`` keeps only events whose name matches."""
+
+    tournament: str | None = Field(None, description="FTL tournament ID (32 hex characters)")
+    events: str | None = Field(
+        None, description="Regular expression: keep the events whose name it matches (any case)"
+    )
+
+    _tournament_id: str | None = PrivateAttr(None)
+    _event_id: str | None = PrivateAttr(None)
+    _name_filter: re.Pattern[str] | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _resolve_tournament(self) -> TournamentArguments:
+        if self.tournament is not None:
+            self._tournament_id = normalize_ftl_id(self.tournament, "tournament")
+        elif self.url is not None:
+            link = link_for_spider(self.url, "tournament", ("tournament", "event", "pool_round", "tableau"))
+            # an event's URL leads to its tournament through the event page's Schedule tab
+            self._tournament_id, self._event_id = link.tournament_id, link.event_id
+        else:
+            raise ValueError("give tournament=<tournamentID>, or url=<schedule URL or URL of an event in it>")
+        if self.events is not None:
+            try:
+                self._name_filter = re.compile(self.events, re.IGNORECASE)
+            except re.error as error:
+                raise InvalidArgumentError(
+                    f"events is not a regular expression ({error}): {self.events!r}"
+                ) from None
+        return self
+
+    @property
+    def tournament_id(self) -> str | None:
+        """Known up front unless the URL was an event's."""
+        return self._tournament_id
+
+    @property
+    def event_id(self) -> str | None:
+        """The event whose page names the tournament, when the URL was an event's."""
+        return self._event_id
+
+    def wants_event(self, event_name: str) -> bool:
+        return self._name_filter is None or self._name_filter.search(event_name) is not None
