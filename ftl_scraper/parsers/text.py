@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from parsel import Selector, SelectorList
+
 # FTL's login page carries ``<form id="loginForm">`` posting to ``/login``; either mark is enough,
 # because a followed redirect to it comes back as HTTP 200 and must not be read as data.
 _LOGIN_FORM_ID = re.compile(r"""\bid\s*=\s*["']?loginForm\b""", re.IGNORECASE)
@@ -25,6 +27,13 @@ LOGIN_REQUIRED_MESSAGE = "FTL requires login for this page: set FTL_USERNAME and
 def normalize_whitespace(text: str) -> str:
     """Collapse every run of whitespace (newlines, tabs, non-breaking spaces) to one space."""
     return " ".join(text.split())
+
+
+def first_text(nodes: SelectorList[Selector]) -> str | None:
+    """The first node's text, whitespace-normalised; None when there is no node or no text."""
+    if not nodes:
+        return None
+    return normalize_whitespace("".join(nodes[0].xpath(".//text()").getall())) or None
 
 
 def is_login_page(html: str) -> bool:
