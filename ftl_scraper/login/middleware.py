@@ -93,7 +93,7 @@ class FtlLoginMiddleware:
     # -- the downloader middleware interface
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get(LOGIN_REQUEST_META) or urlparse_cached(request).scheme == "data":
+        if request.meta.get(LOGIN_REQUEST_META):
             return
         if self.config_error is not None:
             raise _fresh_copy(self.config_error)

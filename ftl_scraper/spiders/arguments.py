@@ -12,17 +12,15 @@ from ftl_scraper.site.urls import check_url_host, ids_from_pools_url, link_for_s
 
 
 class SpiderArguments(BaseModel):
-    """What every spider's ``-a`` arguments share: strict names, one readable error line."""
+    """Base of every spider's argument model; a spider names its own as ``arguments_model``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    url: str | None = Field(None, description="An FTL URL (on FTL_BASE_URL's host) carrying the IDs")
-    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
-
     def check_host(self, base_url: str) -> None:
-        """Refuse a ``url`` of another site than FTL_BASE_URL's, before any request."""
-        if self.url is not None:
-            check_url_host(self.url, base_url)
+        """Refuse a ``url`` argument of another site than FTL_BASE_URL's, before any request."""
+        url = getattr(self, "url", None)
+        if url is not None:
+            check_url_host(url, base_url)
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Self:
@@ -47,6 +45,8 @@ class PoolsArguments(SpiderArguments):
 
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
     round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
+    url: str | None = Field(None, description="Any FTL pools URL carrying both IDs")
+    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
     partial: bool = Field(False, description="Keep going past failed pages; report them")
 
     _event_id: str = PrivateAttr()
@@ -77,6 +77,8 @@ class EventArguments(SpiderArguments):
     """``-a`` arguments of ``scrapy crawl event``: ``event``, or ``url`` of any page of the event."""
 
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
+    url: str | None = Field(None, description="Any FTL URL of the event: its pages, pools or tableau")
+    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
 
     _event_id: str = PrivateAttr()
 
@@ -102,9 +104,11 @@ class TournamentArguments(SpiderArguments):
     schedule or of any event in it; ``events`` keeps only events whose name matches."""
 
     tournament: str | None = Field(None, description="FTL tournament ID (32 hex characters)")
+    url: str | None = Field(None, description="The schedule's URL, or any FTL URL of an event in it")
     events: str | None = Field(
         None, description="Regular expression: keep the events whose name it matches (any case)"
     )
+    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
 
     _tournament_id: str | None = PrivateAttr(None)
     _event_id: str | None = PrivateAttr(None)
