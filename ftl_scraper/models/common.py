@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ftl_scraper.errors import FtlError
+
 FTL_ID_PATTERN = r"^[0-9A-F]{32}$"
 COUNTRY_PATTERN = r"^[A-Z]{3}$"
 
@@ -21,3 +23,8 @@ class CrawlError(Contract):
     pool_id: str | None = Field(pattern=FTL_ID_PATTERN)
     url: str
     message: str
+
+    @classmethod
+    def from_error(cls, error: FtlError) -> CrawlError:
+        """How a failed page is reported in a bundle."""
+        return cls(kind=type(error).__name__, pool_id=error.pool_id, url=error.url or "", message=str(error))

@@ -55,12 +55,18 @@ _LINK_DESCRIPTIONS: dict[LinkKind, str] = {
 }
 
 
+#: the event pages that carry the tab bar (``view`` redirects to one of them)
+EVENT_PAGE_PATH = re.compile(rf"/events/(?:view|results|competitors|format)/{_ID}")
+
+
 @dataclass(frozen=True)
 class FtlLink:
     """The IDs one FTL URL carries (upper-cased); which are set depends on ``kind``."""
 
     kind: LinkKind
     url: str
+    #: the URL's path, its IDs upper-cased, without a trailing slash
+    path: str
     tournament_id: str | None = None
     event_id: str | None = None
     pool_round_id: str | None = None
@@ -91,6 +97,7 @@ def classify_ftl_url(url: str) -> FtlLink:
         return FtlLink(
             kind=kind,
             url=text,
+            path=_FTL_ID.sub(lambda found: found[0].upper(), path),
             tournament_id=ids.get("tournament"),
             event_id=ids.get("event"),
             pool_round_id=ids.get("round"),
