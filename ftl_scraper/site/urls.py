@@ -55,8 +55,8 @@ _LINK_DESCRIPTIONS: dict[LinkKind, str] = {
 }
 
 
-#: the event pages that carry the tab bar (``view`` redirects to one of them)
-EVENT_PAGE_PATH = re.compile(rf"/events/(?:view|results|competitors|format)/{_ID}")
+#: FTL's router to the page of an event's current state (ftl-site.md §4)
+EVENT_ROUTER_PATH = re.compile(rf"/events/view/{_ID}")
 
 
 @dataclass(frozen=True)

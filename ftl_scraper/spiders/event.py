@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Self
 import scrapy
 from scrapy.crawler import Crawler
 
-from ftl_scraper.site.urls import EVENT_PAGE_PATH, classify_ftl_url, normalize_base_url
+from ftl_scraper.site.urls import EVENT_ROUTER_PATH, classify_ftl_url, normalize_base_url
 from ftl_scraper.spiders.arguments import EventArguments
 from ftl_scraper.spiders.event_pages import EventPagesSpider
 
@@ -44,8 +44,9 @@ class EventSpider(EventPagesSpider):
             yield request
 
     def _page_url(self) -> str | None:
-        """The user's own event page, if the URL is one (``/events/view`` is followed where it leads)."""
+        """The router URL the user gave, followed to wherever it leads; any other URL of the event
+        is read off the results page, the one page whose heading vouches for the final results."""
         if self.arguments.url is None:
             return None
         link = classify_ftl_url(self.arguments.url)
-        return f"{self.base_url}{link.path}" if EVENT_PAGE_PATH.fullmatch(link.path) else None
+        return f"{self.base_url}{link.path}" if EVENT_ROUTER_PATH.fullmatch(link.path) else None

@@ -84,7 +84,6 @@ class TournamentSpider(EventPagesSpider):
             self.record_error(error.with_context(url=response.url))
             return
         events = [event for event in schedule.events if self.arguments.wants_event(event.event_name)]
-        self.expected_item_count = len(events)
         self.crawler.stats.set_value("ftl/events_found", len(events))
         if not events:
             wanted = f" matches events={self.arguments.events!r}" if self.arguments.events else ""
@@ -92,6 +91,7 @@ class TournamentSpider(EventPagesSpider):
                 ScheduleParseError(f"no event on the tournament's schedule{wanted}", url=response.url)
             )
             return
+        self.expected_item_count = len(events)
         for event in events:
             yield EventScheduled(self.tournament_id, event)
             if self._first_event_page and self._first_event_page[1].event_id == event.event_id:
