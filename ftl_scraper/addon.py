@@ -66,6 +66,8 @@ class FtlAddon:
         # one summary line at the end instead of Scrapy's pages of startup and stats output;
         # quieted here because the addon runs before Scrapy lists its components
         settings["EXTENSIONS"]["ftl_scraper.output.summary.CrawlSummary"] = 0
+        # event and tournament crawls: events done / found on stderr as they go (FTL_PROGRESS)
+        settings["EXTENSIONS"]["ftl_scraper.output.progress.CrawlProgress"] = 0
         quiet_scrapy_chatter(settings)
         # Scrapy imports each EXTENSIONS_BASE module and only then learns the extension is off
         # (NotConfigured); RemoteControl's module imports aiohttp.web: ~130 ms of every start.

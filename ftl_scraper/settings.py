@@ -70,6 +70,9 @@ FEED_STORE_EMPTY = False
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_INDENT = 2
 
+# Event and tournament crawls show events done / found on stderr as they go.
+FTL_PROGRESS = True
+
 # Quiet by default: a run prints its summary, -L DEBUG shows everything.
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

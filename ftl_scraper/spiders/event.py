@@ -40,6 +40,7 @@ class EventSpider(EventPagesSpider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.crawler.stats.set_value("ftl/events_found", 1)
         for request in self.event_requests(self.event_id, self._page_url()):
             yield request
 
