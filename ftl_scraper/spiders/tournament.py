@@ -92,6 +92,7 @@ class TournamentSpider(EventPagesSpider):
             )
             return
         self.expected_item_count = len(events)
+        self.event_order = {event.event_id: index for index, event in enumerate(events)}
         for event in events:
             yield EventScheduled(self.tournament_id, event)
             if self._first_event_page and self._first_event_page[1].event_id == event.event_id:
