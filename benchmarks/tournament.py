@@ -113,12 +113,13 @@ def main() -> None:
     print("| requests | ideal | crawl time | crawl / ideal | first event out | startup | process wall "
           "| peak in flight | items = ground truth |")  # fmt: skip
     print("|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
+    items_ok = "yes" if all(run.items_ok for run in runs) else "NO"
     print(
         f"| {requests} | {ideal:.2f} s | {crawl_seconds:.2f} s | {crawl_seconds / ideal:.2f}x "
         f"| {statistics.median(run.first_event_seconds for run in runs):.2f} s "
         f"| {statistics.median(run.startup_seconds for run in runs):.2f} s "
         f"| {statistics.median(run.process_seconds for run in runs):.2f} s "
-        f"| {max(run.peak_in_flight for run in runs)} | {'yes' if all(run.items_ok for run in runs) else 'NO'} |"
+        f"| {max(run.peak_in_flight for run in runs)} | {items_ok} |"
     )
 
 

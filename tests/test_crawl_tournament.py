@@ -206,3 +206,20 @@ async def test_the_first_event_is_exported_before_the_crawl_has_every_page(
 
     assert len(requests_at_export) == len(tournament.events)
     assert requests_at_export[0] < page_count(tournament)
+
+
+@deferred_f_from_coro_f
+async def test_when_ftl_stops_answering_the_crawl_stops_and_fails(
+    ftl: FakeFtlServer, tournament: FakeTournament, crawl_settings: Settings
+) -> None:
+    ftl.add_fault("/pools/", Status(503), forever=True)
+    crawl_settings.set("FTL_RETRY_BACKOFF_BASE", 0.01, priority="cmdline")
+
+    run = await crawl_tournament(crawl_settings, tournament=tournament.tournament_id)
+
+    assert run.outcome.status is ExitStatus.FAILED
+    assert "FTL is not answering" in run.outcome.headline
+    assert run.stats["finish_reason"] == "ftl_unavailable"
+    # whatever was exported before the stop is whole or says what failed; nothing after it went out
+    assert all(item["complete"] or item["errors"] for item in run.items)
+    assert len(run.items) < len(tournament.events)
