@@ -9,8 +9,9 @@ The stand-in serves a generated tournament (every event finished, ``--rounds`` p
 ``--pools`` pools each) and answers every request after ``--latency`` seconds. Each run is a real
 ``scrapy crawl tournament ... -O <file>`` child process with an empty HTTP cache; its items are
 checked against the generator's ground truth. Crawl time is engine started -> feed stored
-(``benchmarks.timing.CrawlTimer``); the ideal is ``latency * ceil(requests / concurrency)``,
-with the requests counted by the server.
+(``benchmarks.timing.CrawlTimer``); the network span is the server's first request received to
+its last response written; the ideal is ``latency * ceil(requests / concurrency)``, with the
+requests counted by the server.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ from tests.fakeftl import EventPlan, FakeFtlServer, FakeTournament, generate_tou
 @dataclass(frozen=True)
 class TournamentRun:
     crawl_seconds: float  # engine started -> feed stored
+    crawl_cpu_seconds: float  # the crawl process's CPU time over the same span
     first_event_seconds: float  # engine started -> first event exported
     startup_seconds: float  # process launched -> engine started
     process_seconds: float
+    network_seconds: float  # the server's view: first request received -> last response written
     requests: int
     peak_in_flight: int
     items_ok: bool
@@ -67,16 +70,20 @@ def crawl(
     process = run_process(command)
     if process.returncode != 0 or not timing_file.exists():
         raise RuntimeError(f"tournament crawl failed:\n{process.stderr[-3000:]}")
-    marks = json.loads(timing_file.read_text(encoding="utf-8"))["marks"]
+    timing = json.loads(timing_file.read_text(encoding="utf-8"))
+    marks, cpu_marks = timing["marks"], timing["cpu_marks"]
     items = {
         item["event_id"]: item for item in map(json.loads, output.read_text(encoding="utf-8").splitlines())
     }
     expected = {event.event_id: event.expected_tournament_item(tournament) for event in tournament.events}
     return TournamentRun(
         crawl_seconds=marks["feed_stored"] - marks["engine_started"],
+        crawl_cpu_seconds=cpu_marks["feed_stored"] - cpu_marks["engine_started"],
         first_event_seconds=marks["bundle_scraped"] - marks["engine_started"],
         startup_seconds=marks["engine_started"] - launched,
         process_seconds=process.wall_seconds,
+        network_seconds=max(r.end or r.start for r in server.requests)
+        - min(r.start for r in server.requests),
         requests=len(server.requests),
         peak_in_flight=server.peak_in_flight,
         items_ok=items == expected,
@@ -110,12 +117,15 @@ def main() -> None:
         f"{options.events} events x {options.rounds} rounds x {options.pools} pools, latency "
         f"{options.latency * 1000:g} ms, cap {options.concurrency}, median of {options.repeat} cold runs\n"
     )
-    print("| requests | ideal | crawl time | crawl / ideal | first event out | startup | process wall "
-          "| peak in flight | items = ground truth |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
+    print("| requests | ideal | crawl time | crawl / ideal | crawl CPU | network span | span / ideal "
+          "| first event out | startup | process wall | peak in flight | items = ground truth |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
+    network_seconds = statistics.median(run.network_seconds for run in runs)
     items_ok = "yes" if all(run.items_ok for run in runs) else "NO"
     print(
         f"| {requests} | {ideal:.2f} s | {crawl_seconds:.2f} s | {crawl_seconds / ideal:.2f}x "
+        f"| {statistics.median(run.crawl_cpu_seconds for run in runs):.2f} s "
+        f"| {network_seconds:.2f} s | {network_seconds / ideal:.2f}x "
         f"| {statistics.median(run.first_event_seconds for run in runs):.2f} s "
         f"| {statistics.median(run.startup_seconds for run in runs):.2f} s "
         f"| {statistics.median(run.process_seconds for run in runs):.2f} s "
