@@ -23,18 +23,26 @@ def server(tournament: FakeTournament) -> Iterator[FakeFtlServer]:
         yield ftl
 
 
-def test_fetch_event_bundle_from_a_url(server: FakeFtlServer, tournament: FakeTournament) -> None:
+@pytest.fixture
+def ftl(server: FakeFtlServer, tournament: FakeTournament) -> FakeFtlServer:
+    """The module's server with no faults or records left, serving the tournament."""
+    server.reset()  # forgets the tournament too
+    server.add_tournament(tournament)
+    return server
+
+
+def test_fetch_event_bundle_from_a_url(ftl: FakeFtlServer, tournament: FakeTournament) -> None:
     event = tournament.events[0]
 
     bundle = fetch_event_bundle(
-        url=server.url(f"/events/view/{event.event_id}"), settings={"FTL_BASE_URL": server.base_url}
+        url=ftl.url(f"/events/view/{event.event_id}"), settings={"FTL_BASE_URL": ftl.base_url}
     )
 
     assert bundle == event.expected_bundle(tournament)
 
 
-def test_fetch_tournament_yields_every_event(server: FakeFtlServer, tournament: FakeTournament) -> None:
-    items = list(fetch_tournament(tournament.tournament_id, settings={"FTL_BASE_URL": server.base_url}))
+def test_fetch_tournament_yields_every_event(ftl: FakeFtlServer, tournament: FakeTournament) -> None:
+    items = list(fetch_tournament(tournament.tournament_id, settings={"FTL_BASE_URL": ftl.base_url}))
 
     expected = [event.expected_tournament_item(tournament) for event in tournament.events]
     assert sorted(items, key=lambda item: item["event_id"]) == sorted(
@@ -43,14 +51,12 @@ def test_fetch_tournament_yields_every_event(server: FakeFtlServer, tournament: 
 
 
 def test_fetch_tournament_yields_the_events_done_then_raises_why_it_stopped(
-    server: FakeFtlServer, tournament: FakeTournament
+    ftl: FakeFtlServer, tournament: FakeTournament
 ) -> None:
-    server.reset()
-    server.add_fault("/tournaments/eventSchedule/", Status(404), forever=True)
+    ftl.add_fault("/tournaments/eventSchedule/", Status(404), forever=True)
 
     with pytest.raises(FtlError, match="HTTP 404"):
-        list(fetch_tournament(tournament.tournament_id, settings={"FTL_BASE_URL": server.base_url}))
-    server.reset()
+        list(fetch_tournament(tournament.tournament_id, settings={"FTL_BASE_URL": ftl.base_url}))
 
 
 def test_a_url_of_another_site_is_refused_before_any_process() -> None:

@@ -27,6 +27,14 @@ def server(tournament: FakeTournament) -> Iterator[FakeFtlServer]:
         yield ftl
 
 
+@pytest.fixture
+def ftl(server: FakeFtlServer, tournament: FakeTournament) -> FakeFtlServer:
+    """The module's server with no faults or records left, serving the tournament."""
+    server.reset()  # forgets the tournament too
+    server.add_tournament(tournament)
+    return server
+
+
 def scrapy_crawl(
     ftl: FakeFtlServer, tmp_path: Path, spider: str, *arguments: str
 ) -> subprocess.CompletedProcess[str]:
@@ -43,28 +51,27 @@ def error_lines(stderr: str) -> list[str]:
 
 
 def test_a_url_of_another_site_exits_2_before_any_request(
-    server: FakeFtlServer, tournament: FakeTournament, tmp_path: Path
+    ftl: FakeFtlServer, tournament: FakeTournament, tmp_path: Path
 ) -> None:
-    server.reset()
     url = f"https://www.example.org/events/view/{tournament.events[0].event_id}"
 
-    completed = scrapy_crawl(server, tmp_path, "event", "-a", f"url={url}")
+    completed = scrapy_crawl(ftl, tmp_path, "event", "-a", f"url={url}")
 
     assert completed.returncode == 2
     assert error_lines(completed.stderr) == [
-        f"ftl_scraper: error: url must be on 127.0.0.1:{server.port} (FTL_BASE_URL), got {url!r}: "
+        f"ftl_scraper: error: url must be on 127.0.0.1:{ftl.port} (FTL_BASE_URL), got {url!r}: "
         "the crawl contacts no other site"
     ]
     assert "Traceback" not in completed.stderr
-    assert server.requests == []
+    assert ftl.requests == []
 
 
 def test_the_pools_spider_points_an_event_url_to_the_event_spider(
-    server: FakeFtlServer, tournament: FakeTournament, tmp_path: Path
+    ftl: FakeFtlServer, tournament: FakeTournament, tmp_path: Path
 ) -> None:
-    url = server.url(f"/events/results/{tournament.events[0].event_id}")
+    url = ftl.url(f"/events/results/{tournament.events[0].event_id}")
 
-    completed = scrapy_crawl(server, tmp_path, "pools", "-a", f"url={url}")
+    completed = scrapy_crawl(ftl, tmp_path, "pools", "-a", f"url={url}")
 
     assert completed.returncode == 2
     [line] = error_lines(completed.stderr)
@@ -72,15 +79,14 @@ def test_the_pools_spider_points_an_event_url_to_the_event_spider(
 
 
 def test_a_tournament_with_a_failing_event_exits_3_keeping_every_event(
-    server: FakeFtlServer, tournament: FakeTournament, tmp_path: Path
+    ftl: FakeFtlServer, tournament: FakeTournament, tmp_path: Path
 ) -> None:
-    server.reset()
     failing = tournament.events[1]
-    server.add_fault(f"/events/results/data/{failing.event_id}", Status(500), forever=True)
+    ftl.add_fault(f"/events/results/data/{failing.event_id}", Status(500), forever=True)
     output = tmp_path / "tournament.jsonl"
 
     completed = scrapy_crawl(
-        server, tmp_path, "tournament", "-a", f"tournament={tournament.tournament_id}",
+        ftl, tmp_path, "tournament", "-a", f"tournament={tournament.tournament_id}",
         "-s", "FTL_RETRY_BACKOFF_BASE=0.01", "-O", str(output),
     )  # fmt: skip
 
@@ -89,4 +95,3 @@ def test_a_tournament_with_a_failing_event_exits_3_keeping_every_event(
     assert [items[e.event_id]["complete"] for e in tournament.events] == [True, False, True]
     assert "ftl_scraper: 3/3 events done" in completed.stderr
     assert "3 events (1 incomplete)" in completed.stderr
-    server.reset()

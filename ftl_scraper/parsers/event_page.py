@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from parsel import Selector
 
 from ftl_scraper.errors import EventPageParseError, LoginRequiredError
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE, first_text, is_login_page, normalize_whitespace
+from ftl_scraper.parsers.text import first_text, normalize_whitespace
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 _ID = "[0-9A-Fa-f]{32}"
 _SCHEDULE_PATH = re.compile(rf"/tournaments/eventSchedule/(?P<tournament>{_ID})/?", re.IGNORECASE)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ftl_scraper.errors import LoginRequiredError, ParseError
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE, is_login_page
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 
 def decode_json_array(

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from ftl_scraper.errors import InvalidArgumentError, ResultsParseError
 from ftl_scraper.models import PoolResult, PoolResults
 from ftl_scraper.parsers.json_data import decode_json_array, json_type
-from ftl_scraper.parsers.text import FTL_ID, normalize_whitespace
+from ftl_scraper.parsers.text import normalize_whitespace
+from ftl_scraper.site.ids import FTL_ID
 
 ENDPOINT = "pool results JSON"
 

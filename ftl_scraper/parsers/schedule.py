@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from parsel import Selector
 
 from ftl_scraper.errors import LoginRequiredError, ScheduleParseError
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE, first_text, is_login_page
+from ftl_scraper.parsers.text import first_text
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 _ROW_EVENT_ID = re.compile(r"ev_(?P<event>[0-9A-Fa-f]{32})")
 _VIEW_LINK_EVENT_ID = re.compile(r"/events/view/(?P<event>[0-9A-Fa-f]{32})(?:[/?#]|$)")

@@ -8,11 +8,11 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from ftl_scraper.errors import InvalidArgumentError
+from ftl_scraper.site.ids import FTL_ID, FTL_ID_ANY_CASE
 
 DEFAULT_BASE_URL = "https://www.fencingtimelive.com"
 
-_FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
-_ID = "[0-9A-Fa-f]{32}"
+_ID = FTL_ID_ANY_CASE
 
 #: what a link points at, coarsest first: a whole tournament, one event, or one round of it
 LinkKind = Literal["tournament", "event", "pool_round", "tableau"]
@@ -76,7 +76,7 @@ class FtlLink:
 def normalize_ftl_id(value: object, field: str) -> str:
     """Return an FTL ID upper-cased, or raise naming the argument that was wrong."""
     text = str(value).strip() if value is not None else ""
-    if not _FTL_ID.fullmatch(text):
+    if not FTL_ID.fullmatch(text):
         shown = text if len(text) <= 60 else text[:57] + "..."
         raise InvalidArgumentError(f"{field} must be a 32-character hexadecimal FTL ID, got {shown!r}")
     return text.upper()
@@ -97,7 +97,7 @@ def classify_ftl_url(url: str) -> FtlLink:
         return FtlLink(
             kind=kind,
             url=text,
-            path=_FTL_ID.sub(lambda found: found[0].upper(), path),
+            path=FTL_ID.sub(lambda found: found[0].upper(), path),
             tournament_id=ids.get("tournament"),
             event_id=ids.get("event"),
             pool_round_id=ids.get("round"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 import scrapy
@@ -26,7 +27,8 @@ from ftl_scraper.items import (
     PoolResultsPage,
 )
 from ftl_scraper.parsers import EventPage, parse_event_page, parse_pool_ids
-from ftl_scraper.site.urls import EventUrls, classify_ftl_url
+from ftl_scraper.site.urls import EventUrls, classify_ftl_url, normalize_base_url
+from ftl_scraper.spiders.arguments import SpiderArguments
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ _DISCOVERY_PRIORITY = 1_000_000
 class EventPagesSpider(scrapy.Spider):
     """Base of the spiders that crawl whole events; subclasses say which events."""
 
-    base_url: str
+    arguments: SpiderArguments
     force_refresh: bool = False
 
     def __init__(self) -> None:
@@ -53,6 +55,21 @@ class EventPagesSpider(scrapy.Spider):
         self.expected_item_count: int | None = None
         #: each event's place on the schedule: earlier events' pages go first
         self.event_order: dict[str, int] = {}
+
+    @cached_property
+    def base_url(self) -> str:
+        # read once the crawl has started: the spider is made before the addon sets the defaults
+        return normalize_base_url(self.crawler.settings.get("FTL_BASE_URL"))
+
+    def url_on_ftl(self) -> bool:
+        """Whether the ``url`` argument is on FTL_BASE_URL's host (``scrapy crawl`` checks it up
+        front; this covers crawls started from Python); records the error when it is not."""
+        try:
+            self.arguments.check_host(self.base_url)
+        except FtlError as error:
+            self.record_error(error)
+            return False
+        return True
 
     def event_requests(self, event_id: str, page_url: str | None = None) -> Iterator[scrapy.Request]:
         """The event page (``page_url``, else its results page) and its final results JSON."""
