@@ -65,7 +65,8 @@ def crawl(
         ("BENCHMARK_TIMING_FILE", str(timing_file)),
     ):
         command += ["-s", f"{name}={value}"]
-    server.reset()
+    server.reset()  # forgets the tournament too: serve it again
+    server.add_tournament(tournament)
     launched = time.time()
     process = run_process(command)
     if process.returncode != 0 or not timing_file.exists():
@@ -106,7 +107,6 @@ def main() -> None:
     )
     runs = []
     with FakeFtlServer(latency=options.latency) as server:
-        server.add_tournament(tournament)
         for _ in range(options.repeat):
             with tempfile.TemporaryDirectory(prefix="ftl-bench-") as workdir:
                 runs.append(crawl(server, tournament, options.concurrency, Path(workdir)))
