@@ -245,3 +245,16 @@ async def test_a_real_event_page_and_results_served_with_a_generated_round(
     assert len(bundle["final_results"]) == 53
     assert [row["place_label"] for row in bundle["final_results"][:4]] == ["1", "2", "3T", "3T"]
     assert bundle["complete"] is True
+
+
+@deferred_f_from_coro_f
+async def test_a_url_of_another_site_makes_no_request(
+    ftl: FakeFtlServer, tournament: FakeTournament, crawl_settings: Settings
+) -> None:
+    run = await crawl_event(
+        crawl_settings, url=f"https://other.example/events/view/{tournament.events[0].event_id}"
+    )
+
+    assert (run.items, ftl.requests) == ([], [])
+    assert run.outcome.status is ExitStatus.FAILED
+    assert run.outcome.headline.startswith(f"url must be on 127.0.0.1:{ftl.port} (FTL_BASE_URL)")
