@@ -72,6 +72,13 @@ def test_a_bad_setting_is_named_with_what_it_must_hold(name: str, value: str, me
     assert str(raised.value) == message
 
 
+def test_a_misspelt_ftl_setting_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(InvalidSettingError) as raised:
+        check_settings(settings_with(FTL_CASETTE="demo"))
+
+    assert str(raised.value).startswith("unknown setting FTL_CASETTE (known: FTL_BASE_URL, FTL_CASSETTE, ")
+
+
 def test_a_missing_cassette_folder_is_refused_in_replay(tmp_path: Path) -> None:
     with pytest.raises(InvalidSettingError) as raised:
         check_settings(settings_with(FTL_CASSETTE=str(tmp_path / "nowhere")))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ftl_scraper.errors import FtlError
+from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
 from ftl_scraper.site.urls import DEFAULT_BASE_URL
 from ftl_scraper.spiders.arguments import (
@@ -23,9 +24,6 @@ from ftl_scraper.spiders.arguments import (
 )
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
-# Handed to the child in its environment, never on its command line (visible to `ps`, and the
-# login middleware refuses secrets given with -s).
-_SECRET_SETTINGS = ("FTL_USERNAME", "FTL_PASSWORD", "FTL_COOKIE", "FTL_COOKIES_FILE")
 _OUTCOME_FILE = "outcome.json"
 
 
@@ -183,7 +181,9 @@ def _crawl_command(
 ) -> tuple[list[str], dict[str, str]]:
     """The child's command line and environment (credentials in the environment only)."""
     overrides = dict(settings or {})
-    secrets = {name: str(overrides.pop(name)) for name in _SECRET_SETTINGS if name in overrides}
+    # handed to the child in its environment, never on its command line (visible to `ps`, and
+    # the configuration check refuses secrets given with -s)
+    secrets = {name: str(overrides.pop(name)) for name in CREDENTIAL_SETTINGS if name in overrides}
     if timeout is not None:
         overrides["DOWNLOAD_TIMEOUT"] = timeout
     overrides["FTL_OUTCOME_FILE"] = str(Path(workdir) / _OUTCOME_FILE)
