@@ -1,9 +1,11 @@
-"""Small text helpers shared by the FTL parsers: whitespace, login-page detection, affiliations."""
+"""Small helpers shared by the FTL parsers: whitespace, element text, login pages, affiliations."""
 
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
+
+from lxml import etree
 
 # FTL's login page carries ``<form id="loginForm">`` posting to ``/login``; either mark is enough,
 # because a followed redirect to it comes back as HTTP 200 and must not be read as data.
@@ -13,6 +15,8 @@ _LOGIN_FORM_ACTION = re.compile(
     re.IGNORECASE,
 )
 _COUNTRY_CODE = re.compile(r"[A-Z]{3}")
+# FTL's flag spans: <span class='flag flagGEO'></span>
+_FLAG_COUNTRY = re.compile(r"flag(?P<country>[A-Za-z]{3})")
 #: an FTL event, round, pool or fencer ID, in any case (FTL itself writes them upper-case)
 FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
 LOGIN_PAGE_PATH = "/account/login"
@@ -25,6 +29,21 @@ LOGIN_REQUIRED_MESSAGE = "FTL requires login for this page: set FTL_USERNAME and
 def normalize_whitespace(text: str) -> str:
     """Collapse every run of whitespace (newlines, tabs, non-breaking spaces) to one space."""
     return " ".join(text.split())
+
+
+def element_text(element: etree._Element) -> str:
+    """Every text node under ``element``, whitespace-normalised."""
+    # the text nodes xpath(".//text()") finds, joined in C: ~8x quicker than "".join(itertext())
+    return normalize_whitespace(etree.tostring(element, method="text", encoding=str, with_tail=False))
+
+
+def flag_country(element: etree._Element) -> str | None:
+    """The country code of the first FTL flag span (``span.flagGEO``) under ``element``, if any."""
+    for span in element.iter("span"):
+        for css_class in (span.get("class") or "").split():
+            if match := _FLAG_COUNTRY.fullmatch(css_class):
+                return match["country"].upper()
+    return None
 
 
 def is_login_page(html: str) -> bool:
