@@ -18,14 +18,8 @@ from parsel.selector import create_root_node
 from ftl_scraper.errors import LoginRequiredError, TableauParseError
 from ftl_scraper.models import TableauBout, TableauFencer, TableauReferee, TableauRound, TableauTree
 from ftl_scraper.models.tableau import BoutStatus
-from ftl_scraper.parsers.text import (
-    LOGIN_REQUIRED_MESSAGE,
-    element_text,
-    flag_country,
-    is_login_page,
-    normalize_whitespace,
-    split_affiliation,
-)
+from ftl_scraper.parsers.text import element_text, flag_country, normalize_whitespace, split_affiliation
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 _TABLES = etree.XPath("//table[contains(concat(' ', normalize-space(@class), ' '), ' elimTableau ')]")
 _SEED = re.compile(r"\(\s*(?P<seed>\d+)\s*\)")

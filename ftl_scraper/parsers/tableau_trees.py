@@ -9,7 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ftl_scraper.errors import LoginRequiredError, TableauTreesParseError
-from ftl_scraper.parsers.text import FTL_ID, LOGIN_REQUIRED_MESSAGE, is_login_page, normalize_whitespace
+from ftl_scraper.parsers.text import normalize_whitespace
+from ftl_scraper.site.ids import FTL_ID
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 ENDPOINT = "tableau trees JSON"
 # "T64 Rep 1/2 (C)", "Repechage", "Repêchage": trees whose markup has never been seen

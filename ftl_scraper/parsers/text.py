@@ -1,4 +1,4 @@
-"""Small helpers shared by the FTL parsers: whitespace, element text, login pages, affiliations."""
+"""Small text helpers shared by the FTL parsers: whitespace, element text, flags and affiliations."""
 
 from __future__ import annotations
 
@@ -7,23 +7,9 @@ from typing import NamedTuple
 
 from lxml import etree
 
-# FTL's login page carries ``<form id="loginForm">`` posting to ``/login``; either mark is enough,
-# because a followed redirect to it comes back as HTTP 200 and must not be read as data.
-_LOGIN_FORM_ID = re.compile(r"""\bid\s*=\s*["']?loginForm\b""", re.IGNORECASE)
-_LOGIN_FORM_ACTION = re.compile(
-    r"""<form\b[^>]*\baction\s*=\s*["']?(?:https?://[^/"'\s>]+)?(?:/account)?/login(?:[?#"'\s>]|$)""",
-    re.IGNORECASE,
-)
 _COUNTRY_CODE = re.compile(r"[A-Z]{3}")
 # FTL's flag spans: <span class='flag flagGEO'></span>
 _FLAG_COUNTRY = re.compile(r"flag(?P<country>[A-Za-z]{3})")
-#: an FTL event, round, pool or fencer ID, in any case (FTL itself writes them upper-case)
-FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
-LOGIN_PAGE_PATH = "/account/login"
-#: FTL's login form page and its POST target
-LOGIN_PATHS = frozenset({LOGIN_PAGE_PATH, "/login"})
-
-LOGIN_REQUIRED_MESSAGE = "FTL requires login for this page: set FTL_USERNAME and FTL_PASSWORD, or FTL_COOKIE"
 
 
 def normalize_whitespace(text: str) -> str:
@@ -44,15 +30,6 @@ def flag_country(element: etree._Element) -> str | None:
             if match := _FLAG_COUNTRY.fullmatch(css_class):
                 return match["country"].upper()
     return None
-
-
-def is_login_page(html: str) -> bool:
-    """True if ``html`` is FTL's login page (what an unauthenticated request ends on)."""
-    # Both marks contain "login". The case-insensitive regexes cost ~25 us per KB (no literal
-    # prefix to skip ahead on), and every page passes through here several times.
-    if "login" not in html.lower():
-        return False
-    return bool(_LOGIN_FORM_ID.search(html) or _LOGIN_FORM_ACTION.search(html))
 
 
 class AffiliationParts(NamedTuple):
