@@ -1,7 +1,7 @@
 """What the spider hands the pipeline: raw FTL pages still to be parsed, and the pages that failed.
 
-None of these is exported: the pipeline folds them into one bundle per pool round. Each names
-its pool round, so one pipeline can assemble several rounds at once.
+None of these is exported: the pipeline folds them into one bundle per pool round or tableau.
+Each names its pool round or tableau, so one pipeline can assemble several at once.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from ftl_scraper.errors import FtlError
+from ftl_scraper.parsers.tableau_trees import TreeListing
 
 
 class PageKind(enum.StrEnum):
@@ -18,6 +19,9 @@ class PageKind(enum.StrEnum):
     POOL_IDS = "pool_ids"
     POOL_FRAGMENT = "pool_fragment"
     POOL_RESULTS = "pool_results"
+    #: a tableau's trees JSON, and one tree's columns
+    TABLEAU_TREES = "tableau_trees"
+    TABLEAU_TREE = "tableau_tree"
 
 
 @dataclass(frozen=True)
@@ -62,3 +66,37 @@ class FailedPage:
     error: FtlError
     #: the pool of a failed fragment; None for the round's other pages
     pool_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TableauTreesPage:
+    """The trees read off ``/tableaus/scores/{event}/{tableau}/trees`` (the spider needs them first)."""
+
+    event_id: str
+    tableau_id: str
+    url: str
+    trees: list[TreeListing]
+
+
+@dataclass(frozen=True)
+class TableauTreePage:
+    """One tree's columns, ``…/trees/{tree}/tables/0/{numTables + 1}``."""
+
+    event_id: str
+    tableau_id: str
+    url: str
+    tree: TreeListing
+    html: str
+
+
+@dataclass(frozen=True)
+class FailedTableauPage:
+    """A tableau page that could not be fetched or read (partial mode): it counts as in, with its error."""
+
+    kind: PageKind
+    event_id: str
+    tableau_id: str
+    url: str
+    error: FtlError
+    #: the tree of a failed tree page; None for the trees JSON
+    tree_id: str | None = None

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import ValidationError
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from ftl_scraper.errors import FtlError, ParseError
 from ftl_scraper.items import FailedPage, PageKind, PoolFragmentPage, PoolIdsPage, PoolResultsPage
@@ -38,6 +38,8 @@ class PoolsBundlePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if getattr(crawler.spider, "name", None) != "pools":
+            raise NotConfigured  # every spider has its own bundle pipeline (see the addon)
         return cls(crawler)
 
     @property
