@@ -22,13 +22,12 @@ from ftl_scraper.models import (
     TableauTree,
 )
 
-from .event import _NAMES, _US_DIVISIONS, _IdFactory
+from .event import _CLUB_CODES, _NAMES, _US_DIVISIONS, _IdFactory
 
 AffiliationStyle = Literal["club_country", "country", "club_division_country"]
 WITHDRAWAL_LABEL = "Opponent withdrew (medical)"
 BRONZE_MEDAL = "Bronze Medal"
 _STRIPS = ("Blue", "Yellow", "Red", "Green", "Podium")
-_CLUBS = ("TBILI", "LIMOC", "PARIN", "MADRI", "SEOUL", "AMSTE", "PORTO", "BERLI", "OSAKA", "KRAKO", "CAIRO")
 _TEAM_NAMES = {
     "FRA": "FRANCE",
     "ITA": "ITALY",
@@ -305,7 +304,7 @@ class _People:
         shown = self.person_name(country)
         club = division = None
         if self.style != "country":
-            club = self.rng.choice(_CLUBS)
+            club = self.rng.choice(_CLUB_CODES)
         if self.style == "club_division_country":
             division = self.rng.choice(_US_DIVISIONS)
         affiliation = " / ".join(part for part in (club, division, country) if part)
