@@ -309,8 +309,11 @@ class _TreeReader:
     ) -> TableauReferee:
         country = flag_country(line)
         words = shown.split()
-        if country is not None and words and words[-1] == country:
-            words.pop()  # the code printed after the flag
+        # the code printed beside the flag, after the name (or before it)
+        for end in (-1, 0):
+            if country is not None and len(words) > 1 and words[end] == country:
+                del words[end]
+                break
         if not words:
             raise self.cell_error(offset, column, f"{role} line names no one")
         return TableauReferee(role=role, name=" ".join(words), country=country)
