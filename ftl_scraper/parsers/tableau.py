@@ -357,7 +357,7 @@ class _TreeReader:
         if next_slot.kind != "fencer":
             return None
         names = (fencer_a.name if fencer_a else None, fencer_b.name if fencer_b else None)
-        if names[0] == names[1]:
+        if names[0] is not None and names[0] == names[1]:
             raise self.cell_error(next_offset, column + 1, f"bout {index + 1}: {names[0]!r} on both sides")
         if next_slot.name == names[0]:
             return "A"
