@@ -8,17 +8,24 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ftl_scraper.addon import FtlAddon
     from ftl_scraper.errors import FtlError
-    from ftl_scraper.models import EventBundle, PoolsBundle, TournamentEvent
-    from ftl_scraper.run.api import fetch_event_bundle, fetch_pools_bundle, fetch_tournament
+    from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle, TournamentEvent
+    from ftl_scraper.run.api import (
+        fetch_event_bundle,
+        fetch_pools_bundle,
+        fetch_tableau_bundle,
+        fetch_tournament,
+    )
 
 __all__ = [
     "EventBundle",
     "FtlAddon",
     "FtlError",
     "PoolsBundle",
+    "TableauBundle",
     "TournamentEvent",
     "fetch_event_bundle",
     "fetch_pools_bundle",
+    "fetch_tableau_bundle",
     "fetch_tournament",
 ]
 __version__ = "0.1.0"
@@ -34,6 +41,8 @@ _PUBLIC_NAMES = {
     "TournamentEvent": "ftl_scraper.models",
     "fetch_event_bundle": "ftl_scraper.run.api",
     "fetch_tournament": "ftl_scraper.run.api",
+    "TableauBundle": "ftl_scraper.models",
+    "fetch_tableau_bundle": "ftl_scraper.run.api",
 }
 
 

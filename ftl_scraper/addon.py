@@ -24,6 +24,7 @@ class FtlAddon:
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.pools.PoolsBundlePipeline"] = 300
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.event.EventBundlePipeline"] = 310
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.tournament.TournamentEventPipeline"] = 320
+        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.tableau.TableauBundlePipeline"] = 330
         self._install_downloader_and_cache(settings)
         self._install_middlewares(settings)
         self._install_feeds(settings)

@@ -1,7 +1,7 @@
 """What the spiders hand the pipelines: raw FTL pages still to be parsed, and the pages that failed.
 
-None of these is exported: the pipelines fold them into one bundle per pool round or per event.
-Each names its pool round or event, so one pipeline can assemble several at once.
+None of these is exported: the pipelines fold them into one bundle per pool round, tableau or event.
+Each names its pool round, tableau or event, so one pipeline can assemble several at once.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.parsers import EventPage, ScheduledEvent
+from ftl_scraper.parsers import EventPage, ScheduledEvent, TreeListing
 
 
 class PageKind(enum.StrEnum):
@@ -23,6 +23,9 @@ class PageKind(enum.StrEnum):
     EVENT_PAGE = "event_page"
     FINAL_RESULTS = "final_results"
     SCHEDULE = "schedule"
+    #: a tableau's trees JSON, and one tree's columns
+    TABLEAU_TREES = "tableau_trees"
+    TABLEAU_TREE = "tableau_tree"
 
 
 @dataclass(frozen=True)
@@ -103,3 +106,37 @@ class EventScheduled:
 
     tournament_id: str
     event: ScheduledEvent
+
+
+@dataclass(frozen=True)
+class TableauTreesPage:
+    """The trees read off ``/tableaus/scores/{event}/{tableau}/trees`` (the spider needs them first)."""
+
+    event_id: str
+    tableau_id: str
+    url: str
+    trees: list[TreeListing]
+
+
+@dataclass(frozen=True)
+class TableauTreePage:
+    """One tree's columns, ``…/trees/{tree}/tables/0/{numTables + 1}``."""
+
+    event_id: str
+    tableau_id: str
+    url: str
+    tree: TreeListing
+    html: str
+
+
+@dataclass(frozen=True)
+class FailedTableauPage:
+    """A tableau page that could not be fetched or read (partial mode): it counts as in, with its error."""
+
+    kind: PageKind
+    event_id: str
+    tableau_id: str
+    url: str
+    error: FtlError
+    #: the tree of a failed tree page; None for the trees JSON
+    tree_id: str | None = None

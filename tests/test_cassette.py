@@ -521,11 +521,12 @@ def test_demo_cassette_files_are_exactly_the_index(tmp_path: Path) -> None:
     index = json.loads((DEMO / INDEX_FILE).read_text(encoding="utf-8"))
     listed = sorted(entry["body_file"] for entry in index["interactions"])
     assert sorted(path.name for path in DEMO.iterdir()) == sorted([*listed, INDEX_FILE])
-    # the demo event: pools page + 32 pools + results JSON; its tournament: the schedule, each
-    # event's results page and JSON, and the pools pages, pools and results JSON of its other rounds
+    # the demo event: pools page + 32 pools + results JSON, its tableau's trees JSON + one tree; its
+    # tournament: the schedule, each event's results page and JSON, and the pools pages, pools and
+    # results JSON of its other rounds
     tournament = demo_tournament()
     other_rounds = [r for e in tournament.events for r in e.rounds if r.pool_round_id != DEMO_ROUND_ID]
-    assert len(listed) == 34 + 1 + 2 * len(tournament.events) + sum(len(r.pools) + 2 for r in other_rounds)
+    assert len(listed) == 36 + 1 + 2 * len(tournament.events) + sum(len(r.pools) + 2 for r in other_rounds)
     shutil.copytree(DEMO, tmp_path / "copy")
     Cassette.load(tmp_path / "copy").save()  # loading and saving changes nothing
     assert stored_files(tmp_path / "copy") == stored_files(DEMO)

@@ -41,6 +41,11 @@ _POOL_FRAGMENT = re.compile(
     rf"/pools/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/(?P<pool>{FTL_ID_PATTERN})\?dbut=true"
 )
 _RESULTS_DATA = re.compile(rf"/pools/results/data/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/?")
+_TABLEAU_TREES = re.compile(rf"/tableaus/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/trees/?")
+_TABLEAU_TABLES = re.compile(
+    rf"/tableaus/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/trees/(?P<tree>{FTL_ID_PATTERN})"
+    r"/tables/(?P<first>\d+)/(?P<count>\d+)"
+)
 _NOT_IN_FILE_NAME = re.compile(r"[^a-z0-9]+")
 
 
@@ -220,6 +225,10 @@ def _stem(interaction: Interaction, pool_numbers: dict[str, int], width: int) ->
         return f"{prefix}pool-{number:0{width}d}-{pool_id}" if number else f"{prefix}pool-{pool_id}"
     if _RESULTS_DATA.fullmatch(path):
         return f"{prefix}results-data"
+    if _TABLEAU_TREES.fullmatch(path):
+        return f"{prefix}tableau-trees"
+    if tables := _TABLEAU_TABLES.fullmatch(path):
+        return f"{prefix}tableau-tree-{tables['tree']}-tables-{tables['first']}-{tables['count']}"
     slug = _NOT_IN_FILE_NAME.sub("-", path.lower()).strip("-")[:100] or "root"
     return f"{prefix}{slug}"
 

@@ -18,6 +18,15 @@ from ftl_scraper.models.pools import (
     Referee,
     bundle_json_schema,
 )
+from ftl_scraper.models.tableau import (
+    TableauBout,
+    TableauBundle,
+    TableauFencer,
+    TableauReferee,
+    TableauRound,
+    TableauTree,
+    tableau_bundle_json_schema,
+)
 
 __all__ = [
     "Contract",
@@ -31,8 +40,15 @@ __all__ = [
     "PoolResults",
     "PoolsBundle",
     "Referee",
+    "TableauBout",
+    "TableauBundle",
+    "TableauFencer",
+    "TableauReferee",
+    "TableauRound",
+    "TableauTree",
     "TournamentEvent",
     "bundle_json_schema",
     "event_json_schema",
+    "tableau_bundle_json_schema",
     "tournament_event_json_schema",
 ]

@@ -70,6 +70,7 @@ def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reas
             ("tournament", getattr(spider, "tournament_id", None)),
             ("event", getattr(spider, "event_id", None) if spider.name != "tournament" else None),
             ("round", getattr(spider, "pool_round_id", None)),
+            ("tableau", getattr(spider, "tableau_id", None)),
         )
         if value
     )
@@ -81,10 +82,15 @@ def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reas
             f"{_count(done, 'event', 'events')} ({incomplete} incomplete)",
             _count(stats.get("ftl/rounds", 0), "pool round", "pool rounds"),
         )
+    fetched = []
+    if spider.name != "tableau":
+        fetched.append(_count(stats.get("ftl/pools", 0), "pool", "pools"))
+    if spider.name == "tableau" or "ftl/trees" in stats:
+        fetched.append(_count(stats.get("ftl/trees", 0), "tree", "trees"))
     counts = ", ".join(
         (
             *events,
-            f"{_count(stats.get('ftl/pools', 0), 'pool', 'pools')} fetched",
+            f"{', '.join(fetched)} fetched",
             _count(stats.get("retry/count", 0), "retry", "retries"),
             _count(stats.get("httpcache/hit", 0), "cache hit", "cache hits"),
             _count(stats.get("ftl/errors", 0), "error", "errors"),

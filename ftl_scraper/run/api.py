@@ -1,5 +1,5 @@
-"""Plain-Python entry points: ``fetch_pools_bundle``, ``fetch_event_bundle`` -> dict, and
-``fetch_tournament`` -> an iterator of event bundles."""
+"""Plain-Python entry points: ``fetch_pools_bundle``, ``fetch_tableau_bundle``, ``fetch_event_bundle``
+-> dict, and ``fetch_tournament`` -> an iterator of event bundles."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ftl_scraper.spiders.arguments import (
     EventArguments,
     PoolsArguments,
     SpiderArguments,
+    TableauArguments,
     TournamentArguments,
 )
 
@@ -53,6 +54,25 @@ def fetch_pools_bundle(
     PoolsArguments.parse(arguments)
     arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
     return _fetch_one("pools", arguments, timeout, settings)
+
+
+def fetch_tableau_bundle(
+    event_id: str,
+    tableau_id: str,
+    *,
+    force_refresh: bool = False,
+    partial: bool = False,
+    timeout: float | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Crawl one FTL DE tableau and return its bundle (see ``TableauBundle``).
+
+    Arguments, errors and the child process as for ``fetch_pools_bundle``.
+    """
+    arguments = {"event": event_id, "tableau": tableau_id}
+    TableauArguments.parse(arguments)
+    arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
+    return _fetch_one("tableau", arguments, timeout, settings)
 
 
 def fetch_event_bundle(

@@ -45,7 +45,7 @@ SPIDER_FOR_LINK: dict[LinkKind, str] = {
     "tournament": "tournament",
     "event": "event",
     "pool_round": "pools",
-    "tableau": "event",
+    "tableau": "tableau",
 }
 _LINK_DESCRIPTIONS: dict[LinkKind, str] = {
     "tournament": "a tournament page",
@@ -141,6 +141,14 @@ def ids_from_pools_url(url: str) -> tuple[str, str]:
     return link.event_id, link.pool_round_id
 
 
+def ids_from_tableau_url(url: str) -> tuple[str, str]:
+    """Read the event and tableau (DE round) IDs out of any FTL tableau URL."""
+    link = link_for_spider(url, "tableau", ("tableau",))
+    assert link.event_id is not None
+    assert link.tableau_id is not None
+    return link.event_id, link.tableau_id
+
+
 def normalize_base_url(base_url: str) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -178,6 +186,31 @@ class PoolRoundUrls:
 
 
 @dataclass(frozen=True)
+class TableauUrls:
+    """The pages one DE tableau is read from: its list of trees, then each tree's columns."""
+
+    base_url: str
+    event_id: str
+    tableau_id: str
+
+    @property
+    def tableau_page(self) -> str:
+        return f"{self.base_url}/tableaus/scores/{self.event_id}/{self.tableau_id}"
+
+    @property
+    def trees(self) -> str:
+        return f"{self.tableau_page}/trees"
+
+    def whole_tree(self, tree_id: str, table_count: int) -> str:
+        """Every column of a tree: its ``table_count`` bout columns and then the winner column.
+
+        The winner column holds the champion and the final's score; asking for
+        ``table_count`` columns only would lose both.
+        """
+        return f"{self.trees}/{tree_id}/tables/0/{table_count + 1}"
+
+
+@dataclass(frozen=True)
 class EventUrls:
     """The pages an event's own data is read from (its rounds have ``PoolRoundUrls``)."""
 
@@ -200,6 +233,9 @@ class EventUrls:
 
     def pool_round(self, pool_round_id: str) -> PoolRoundUrls:
         return PoolRoundUrls(self.base_url, self.event_id, pool_round_id)
+
+    def tableau(self, tableau_id: str) -> TableauUrls:
+        return TableauUrls(self.base_url, self.event_id, tableau_id)
 
 
 def schedule_url(base_url: str, tournament_id: str) -> str:

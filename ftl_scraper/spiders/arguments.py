@@ -8,7 +8,13 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ftl_scraper.errors import InvalidArgumentError
-from ftl_scraper.site.urls import check_url_host, ids_from_pools_url, link_for_spider, normalize_ftl_id
+from ftl_scraper.site.urls import (
+    check_url_host,
+    ids_from_pools_url,
+    ids_from_tableau_url,
+    link_for_spider,
+    normalize_ftl_id,
+)
 
 
 class SpiderArguments(BaseModel):
@@ -97,6 +103,39 @@ class EventArguments(SpiderArguments):
     @property
     def event_id(self) -> str:
         return self._event_id
+
+
+class TableauArguments(SpiderArguments):
+    """``-a`` arguments of ``scrapy crawl tableau`` (also the keywords of the spider class)."""
+
+    event: str | None = Field(None, description="FTL event ID (32 hex characters)")
+    tableau: str | None = Field(None, description="FTL tableau (DE round) ID (32 hex characters)")
+    url: str | None = Field(None, description="Any FTL tableau URL carrying both IDs")
+    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
+    partial: bool = Field(False, description="Keep going past failed pages; report them")
+
+    _event_id: str = PrivateAttr()
+    _tableau_id: str = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _resolve_ids(self) -> TableauArguments:
+        # resolved here, so a malformed ID fails before any request is made
+        if self.event is not None and self.tableau is not None:
+            self._event_id = normalize_ftl_id(self.event, "event")
+            self._tableau_id = normalize_ftl_id(self.tableau, "tableau")
+        elif self.url is not None:
+            self._event_id, self._tableau_id = ids_from_tableau_url(self.url)
+        else:
+            raise ValueError("give both event=<eventID> and tableau=<tableauID>, or url=<tableau URL>")
+        return self
+
+    @property
+    def event_id(self) -> str:
+        return self._event_id
+
+    @property
+    def tableau_id(self) -> str:
+        return self._tableau_id
 
 
 class TournamentArguments(SpiderArguments):

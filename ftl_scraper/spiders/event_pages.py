@@ -3,19 +3,14 @@ pool round it links, and hand each page (or its failure) to the pipeline."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
-from functools import cached_property
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
-from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from ftl_scraper.errors import EventPageParseError, FtlError, HostUnavailableError
-from ftl_scraper.fetching.downloader import CrawlStopping, discard_queued_requests
-from ftl_scraper.fetching.failures import error_from_failure
 from ftl_scraper.items import (
     EventPageRead,
     FailedEventPage,
@@ -27,13 +22,9 @@ from ftl_scraper.items import (
     PoolResultsPage,
 )
 from ftl_scraper.parsers import EventPage, parse_event_page, parse_pool_ids
-from ftl_scraper.site.urls import EventUrls, classify_ftl_url, normalize_base_url
-from ftl_scraper.spiders.arguments import SpiderArguments
+from ftl_scraper.site.urls import EventUrls, classify_ftl_url
+from ftl_scraper.spiders.base import PAGE_KIND_META, FtlSpider
 
-logger = logging.getLogger(__name__)
-
-# which page a request fetches, for its errback
-_PAGE_KIND_META = "ftl_page_kind"
 # Pages that reveal further pages (the schedule, event pages, pools pages) go out first, so the
 # queue never runs dry while the cap has room; the pages that only complete an event (pools,
 # results JSON) follow in schedule order, so events finish, and are exported, one after another.
@@ -41,35 +32,18 @@ _DISCOVERY_PAGES = frozenset({PageKind.SCHEDULE, PageKind.EVENT_PAGE, PageKind.P
 _DISCOVERY_PRIORITY = 1_000_000
 
 
-class EventPagesSpider(scrapy.Spider):
-    """Base of the spiders that crawl whole events; subclasses say which events."""
+class EventPagesSpider(FtlSpider):
+    """Base of the spiders that crawl whole events; subclasses say which events.
 
-    arguments: SpiderArguments
-    force_refresh: bool = False
+    A failed page makes its event incomplete; the crawl goes on unless FTL stopped answering.
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        #: every page that could not be fetched or read, in the order it failed
-        self.errors: list[FtlError] = []
         #: how many bundles the crawl should export; None until known (tournament: the schedule)
         self.expected_item_count: int | None = None
         #: each event's place on the schedule: earlier events' pages go first
         self.event_order: dict[str, int] = {}
-
-    @cached_property
-    def base_url(self) -> str:
-        # read once the crawl has started: the spider is made before the addon sets the defaults
-        return normalize_base_url(self.crawler.settings.get("FTL_BASE_URL"))
-
-    def url_on_ftl(self) -> bool:
-        """Whether the ``url`` argument is on FTL_BASE_URL's host (``scrapy crawl`` checks it up
-        front; this covers crawls started from Python); records the error when it is not."""
-        try:
-            self.arguments.check_host(self.base_url)
-        except FtlError as error:
-            self.record_error(error)
-            return False
-        return True
 
     def event_requests(self, event_id: str, page_url: str | None = None) -> Iterator[scrapy.Request]:
         """The event page (``page_url``, else its results page) and its final results JSON."""
@@ -159,21 +133,13 @@ class EventPagesSpider(scrapy.Spider):
         error = self.error_of(failure)
         if error is not None:
             request = failure.request  # type: ignore[attr-defined]
-            yield from self.page_failed(request.meta[_PAGE_KIND_META], error, **request.cb_kwargs)
+            yield from self.page_failed(request.meta[PAGE_KIND_META], error, **request.cb_kwargs)
 
     def on_crawl_page_failed(self, failure: Failure) -> None:
         """Errback of a page no event waits for (the schedule): its failure is the crawl's."""
         error = self.error_of(failure)
         if error is not None:
             self.record_error(error)
-
-    @staticmethod
-    def error_of(failure: Failure) -> FtlError | None:
-        """The project's error for a failed request; None when the crawl dropped it on stopping."""
-        if failure.check(CrawlStopping):
-            return None  # not a cause of its own
-        request = failure.request  # type: ignore[attr-defined]
-        return error_from_failure(failure, url=request.url, timeout=request.meta.get("download_timeout"))
 
     def page_failed(
         self,
@@ -191,32 +157,13 @@ class EventPagesSpider(scrapy.Spider):
         else:
             yield FailedPage(kind, event_id, pool_round_id, url=url, error=error, pool_id=pool_id)
 
-    def record_error(self, error: FtlError) -> None:
-        """Keep a failed page; the crawl goes on unless FTL itself stopped answering."""
-        self.errors.append(error)
-        self.crawler.stats.inc_value("ftl/errors")
-        logger.error("%s", error)
+    def stop_reason(self, error: FtlError) -> str | None:
         if isinstance(error, HostUnavailableError) and self.crawler.engine.running:
             # every further page would fail the same way: stop, keeping the events exported so far
-            discard_queued_requests(self.crawler)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="ftl_unavailable"))
+            return "ftl_unavailable"
+        return None
 
-    def _priority(self, kind: PageKind, event_id: str | None) -> int:
+    def request_priority(self, kind: PageKind, cb_kwargs: dict[str, Any]) -> int:
         if kind in _DISCOVERY_PAGES:
             return _DISCOVERY_PRIORITY
-        return -self.event_order.get(event_id or "", 0)
-
-    def ftl_request(
-        self, url: str, kind: PageKind, callback: Any, errback: Any = None, **cb_kwargs: str
-    ) -> scrapy.Request:
-        return scrapy.Request(
-            url,
-            callback=callback,
-            errback=errback or self.on_request_failed,
-            cb_kwargs=cb_kwargs,
-            priority=self._priority(kind, cb_kwargs.get("event_id")),
-            meta={"force_refresh": self.force_refresh, _PAGE_KIND_META: kind},
-            # a page's path names its event (and round), so no two events share a page; the dupe
-            # filter could only drop a page without telling its errback, leaving its event open
-            dont_filter=True,
-        )
+        return -self.event_order.get(cb_kwargs.get("event_id") or "", 0)

@@ -23,6 +23,7 @@ from .render import (
     render_pools_page,
     render_results_json,
 )
+from .render_tableau import render_tableau_tables
 from .server import (
     Body,
     Delay,
@@ -33,6 +34,7 @@ from .server import (
     Reset,
     Status,
 )
+from .tableau import WITHDRAWAL_LABEL, FakeTableau, FakeTree, generate_tableau
 from .tournament import (
     EventPlan,
     FakeTournament,
@@ -43,13 +45,16 @@ from .tournament import (
 __all__ = [
     "FAILED_TO_APPEAR",
     "MEDICAL_WITHDRAWAL",
+    "WITHDRAWAL_LABEL",
     "Body",
     "Delay",
     "EventPlan",
     "FakeEvent",
     "FakeFtlServer",
+    "FakeTableau",
     "FakeTournament",
     "FakeTournamentEvent",
+    "FakeTree",
     "Fault",
     "RecordedRequest",
     "Redirect",
@@ -57,9 +62,11 @@ __all__ = [
     "Status",
     "fencer_totals",
     "generate_event",
+    "generate_tableau",
     "generate_tournament",
     "render_login_page",
     "render_pool_fragment",
     "render_pools_page",
     "render_results_json",
+    "render_tableau_tables",
 ]

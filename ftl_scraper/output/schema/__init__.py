@@ -10,15 +10,22 @@ from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
 
-from ftl_scraper.models import bundle_json_schema, event_json_schema, tournament_event_json_schema
+from ftl_scraper.models import (
+    bundle_json_schema,
+    event_json_schema,
+    tableau_bundle_json_schema,
+    tournament_event_json_schema,
+)
 
 SCHEMA_FILE = "bundle.schema.json"
+TABLEAU_SCHEMA_FILE = "tableau-bundle.schema.json"
 EVENT_SCHEMA_FILE = "event.schema.json"
 TOURNAMENT_EVENT_SCHEMA_FILE = "tournament_event.schema.json"
 
 #: every shipped schema file and the model schema it holds
 SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
     SCHEMA_FILE: bundle_json_schema,
+    TABLEAU_SCHEMA_FILE: tableau_bundle_json_schema,
     EVENT_SCHEMA_FILE: event_json_schema,
     TOURNAMENT_EVENT_SCHEMA_FILE: tournament_event_json_schema,
 }
@@ -32,6 +39,10 @@ def render_bundle_schema() -> str:
     return render_schema(SCHEMA_FILE)
 
 
+def render_tableau_bundle_schema() -> str:
+    return render_schema(TABLEAU_SCHEMA_FILE)
+
+
 def load_schema(file_name: str) -> dict[str, Any]:
     """A shipped schema, as installed with the package."""
     text = files(__package__).joinpath(file_name).read_text(encoding="utf-8")
@@ -42,3 +53,8 @@ def load_schema(file_name: str) -> dict[str, Any]:
 def load_bundle_schema() -> dict[str, Any]:
     """The shipped pool-round schema, as installed with the package."""
     return load_schema(SCHEMA_FILE)
+
+
+def load_tableau_bundle_schema() -> dict[str, Any]:
+    """The shipped tableau schema, as installed with the package."""
+    return load_schema(TABLEAU_SCHEMA_FILE)
