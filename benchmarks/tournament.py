@@ -6,9 +6,9 @@ From the repository root::
                                     [--concurrency 8] [--repeat 3]
 
 The stand-in serves a generated tournament (every event finished, ``--rounds`` pool rounds of
-``--pools`` pools each) and answers every request after ``--latency`` seconds. Each run is a real
-``scrapy crawl tournament ... -O <file>`` child process with an empty HTTP cache; its items are
-checked against the generator's ground truth. Crawl time is engine started -> feed stored
+``--pools`` pools each and a DE tableau) and answers every request after ``--latency`` seconds.
+Each run is a real ``scrapy crawl tournament ... -O <file>`` child process with an empty HTTP
+cache; its items are checked against the generator's ground truth. Crawl time is engine started -> feed stored
 (``benchmarks.timing.CrawlTimer``); the network span is the server's first request received to
 its last response written; the ideal is ``latency * ceil(requests / concurrency)``, with the
 requests counted by the server.

@@ -62,13 +62,18 @@ def demo_tableau() -> FakeTableau:
 
 
 def demo_tournament() -> FakeTournament:
-    """The demo tournament, invented: the demo event (one round), an event of two pool rounds,
-    and one not started yet, over two days. scripts/make_demo_cassette.py records it too."""
+    """The demo tournament, invented: the demo event (one round and its tableau), an event of two
+    pool rounds and a tableau, and one not started yet, over two days.
+    scripts/make_demo_cassette.py records it too."""
     demo = demo_event()
     return generate_tournament(
         [
             EventPlan(
-                rounds=[demo], name=demo.event_name, day="Saturday April 18, 2026", start_time="9:00 AM"
+                rounds=[demo],
+                tableau=demo_tableau(),
+                name=demo.event_name,
+                day="Saturday April 18, 2026",
+                start_time="9:00 AM",
             ),
             EventPlan(
                 rounds=2,

@@ -18,11 +18,15 @@ from tests.fakeftl import (
     FakeTournament,
     Status,
     generate_event,
+    generate_tableau,
     generate_tournament,
 )
 from tests.fakeftl.render import render_event_page
 from tests.fakeftl.server import JSON
 from tests.samples import real_sample
+
+# the DE round that the real event page (tests read it from ../shared/ftl-samples) links to
+REAL_TABLEAU_ID = "9E421190F4864D5894A5F24027185D36"
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +57,50 @@ async def test_an_event_of_two_rounds_equals_its_ground_truth(
 
     assert run.bundle == event.expected_bundle(tournament)
     assert run.outcome.status is ExitStatus.OK
+
+
+@deferred_f_from_coro_f
+async def test_an_event_of_pools_and_a_tableau_carries_the_generated_bracket(
+    ftl: FakeFtlServer, tournament: FakeTournament, crawl_settings: Settings
+) -> None:
+    event = tournament.events[0]
+    [tableau] = event.tableaus
+
+    run = await crawl_event(crawl_settings, event=event.event_id)
+
+    assert run.bundle["tableau_ids"] == [tableau.tableau_id]
+    assert run.bundle["tableaus"] == [tableau.expected_bundle()]
+    assert [tree["winner"] is not None for tree in run.bundle["tableaus"][0]["trees"]] == [True]
+    trees_json = f"/tableaus/scores/{event.event_id}/{tableau.tableau_id}/trees"
+    [tree] = tableau.trees
+    tree_page = f"{trees_json}/{tree.tree_id}/tables/0/{len(tree.bouts) + 1}"
+    tableau_paths = [request.path for request in ftl.requests if request.path.startswith(trees_json)]
+    assert sorted(tableau_paths) == [trees_json, tree_page]
+
+
+@deferred_f_from_coro_f
+async def test_a_failing_trees_json_leaves_the_rounds_whole_and_the_event_incomplete(
+    ftl: FakeFtlServer, tournament: FakeTournament, crawl_settings: Settings
+) -> None:
+    event = tournament.events[0]
+    [tableau] = event.tableaus
+    trees_json = f"/tableaus/scores/{event.event_id}/{tableau.tableau_id}/trees"
+    ftl.add_fault(lambda path: path == trees_json, Status(404), forever=True)
+
+    run = await crawl_event(crawl_settings, event=event.event_id)
+
+    expected = event.expected_bundle(tournament)
+    assert run.bundle["pool_rounds"] == expected["pool_rounds"]
+    assert run.bundle["final_results"] == expected["final_results"]
+    assert (run.bundle["complete"], [error["url"] for error in run.bundle["errors"]]) == (
+        False,
+        [ftl.url(trees_json)],
+    )
+    assert run.bundle["tableaus"] == [
+        {"event_id": event.event_id, "tableau_id": tableau.tableau_id, "trees": [], "complete": False,
+         "errors": run.bundle["errors"]}
+    ]  # fmt: skip
+    assert run.outcome.status is ExitStatus.PARTIAL
 
 
 @deferred_f_from_coro_f
@@ -88,7 +136,10 @@ async def test_each_page_is_requested_once(
 
     paths = [request.path for request in ftl.requests]
     pool_pages = sum(len(r.pools) + 2 for r in event.rounds)  # pools page, fragments, results JSON
-    assert len(paths) == len(set(paths)) == 2 + pool_pages  # + the event page and final results
+    tableau_pages = sum(1 + len(d.trees) for d in event.tableaus)  # trees JSON, each tree
+    # + the event page and final results
+    assert len(paths) == len(set(paths)) == 2 + pool_pages + tableau_pages
+    assert tableau_pages == 2
 
 
 @pytest.mark.parametrize(
@@ -229,6 +280,9 @@ async def test_a_real_event_page_and_results_served_with_a_generated_round(
     event_id, round_id = "1DAD5541330547AC9204125523A0C1A9", "BEFC1B852E51421BAC199870928AF198"
     pool_round = generate_event(seed=8, pool_count=4, event_id=event_id, pool_round_id=round_id)
     fake_ftl.add_event(pool_round)
+    # the DE round the real page's Tableau tab links to
+    tableau = generate_tableau(seed=8, size=64, entrants=53, event_id=event_id, tableau_id=REAL_TABLEAU_ID)
+    fake_ftl.add_tableau(tableau)
     fake_ftl.add_fault(f"/events/results/{event_id}", Body(page), forever=True)
     fake_ftl.add_fault(f"/events/results/data/{event_id}", Body(results, content_type=JSON), forever=True)
 
@@ -241,7 +295,8 @@ async def test_a_real_event_page_and_results_served_with_a_generated_round(
         "D050FA69743A43B590473A6442DF7AF7",
     )
     assert bundle["pool_rounds"] == [pool_round.expected_bundle() | {"round_number": 1}]
-    assert bundle["tableau_ids"] == ["9E421190F4864D5894A5F24027185D36"]
+    assert bundle["tableau_ids"] == [REAL_TABLEAU_ID]
+    assert bundle["tableaus"] == [tableau.expected_bundle()]
     assert len(bundle["final_results"]) == 53
     assert [row["place_label"] for row in bundle["final_results"][:4]] == ["1", "2", "3T", "3T"]
     assert bundle["complete"] is True

@@ -59,8 +59,12 @@ def expected_items(tournament: FakeTournament) -> dict[str, dict[str, Any]]:
 
 def page_count(tournament: FakeTournament) -> int:
     """Every page a crawl of the whole tournament needs: the schedule, then per event its results
-    page, its results JSON and each round's pools page, fragments and results JSON."""
-    return 1 + sum(2 + sum(len(r.pools) + 2 for r in event.rounds) for event in tournament.events)
+    page, its results JSON, each round's pools page, fragments and results JSON, and each tableau's
+    trees JSON and trees."""
+    return 1 + sum(
+        2 + sum(len(r.pools) + 2 for r in event.rounds) + sum(1 + len(d.trees) for d in event.tableaus)
+        for event in tournament.events
+    )
 
 
 async def crawl_tournament(settings: Settings, **arguments: str) -> CrawlRun:
@@ -182,6 +186,35 @@ async def test_a_failing_event_is_exported_incomplete_and_the_others_whole(
     assert broken["errors"][0]["url"].endswith(pools_page)
     assert broken["pool_rounds"][0] == expected[failing.event_id]["pool_rounds"][0]
     assert (broken["pool_rounds"][1]["pools"], broken["pool_rounds"][1]["complete"]) == ([], False)
+    assert run.outcome.status is ExitStatus.PARTIAL
+
+
+@deferred_f_from_coro_f
+async def test_a_failing_tableau_page_marks_only_its_event_incomplete(
+    ftl: FakeFtlServer, tournament: FakeTournament, crawl_settings: Settings
+) -> None:
+    failing = tournament.events[4]
+    [tableau] = failing.tableaus
+    [tree] = tableau.trees
+    tree_page = f"/tableaus/scores/{failing.event_id}/{tableau.tableau_id}/trees/{tree.tree_id}/tables/"
+    ftl.add_fault(lambda path: path.startswith(tree_page), Status(500), forever=True)
+
+    run = await crawl_tournament(crawl_settings, tournament=tournament.tournament_id)
+
+    items, expected = by_event(run.items), expected_items(tournament)
+    assert {event_id: item for event_id, item in items.items() if event_id != failing.event_id} == {
+        event_id: item for event_id, item in expected.items() if event_id != failing.event_id
+    }
+    assert sum(len(event.tableaus) for event in tournament.events if event is not failing) == 2
+    broken = items[failing.event_id]
+    assert (broken["complete"], len(broken["errors"])) == (False, 1)
+    assert broken["errors"][0]["url"].startswith(ftl.url(tree_page))
+    assert tableau.tableau_id in broken["errors"][0]["message"]
+    assert broken["pool_rounds"] == expected[failing.event_id]["pool_rounds"]
+    assert broken["final_results"] == expected[failing.event_id]["final_results"]
+    [broken_tableau] = broken["tableaus"]
+    assert (broken_tableau["trees"], broken_tableau["complete"]) == ([], False)
+    assert broken_tableau["errors"] == broken["errors"]
     assert run.outcome.status is ExitStatus.PARTIAL
 
 

@@ -1,4 +1,4 @@
-"""The output contract of an event (all its pool rounds, tableau IDs, final results) and of a
+"""The output contract of an event (all its pool rounds, tableaus, final results) and of a
 tournament crawl, which exports one such event per item with its schedule line."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from pydantic import Field, PositiveInt
 
 from ftl_scraper.models.common import FTL_ID_PATTERN, Contract, CrawlError
 from ftl_scraper.models.pools import PoolsBundle
+from ftl_scraper.models.tableau import TableauBundle
 
 
 class FinalResult(Contract):
@@ -25,7 +26,7 @@ class FinalResult(Contract):
 
 
 class EventBundle(Contract):
-    """One event: every pool round in tab order, its tableau IDs and final results."""
+    """One event: every pool round and tableau in tab order, and its final results."""
 
     event_id: str = Field(pattern=FTL_ID_PATTERN)
     tournament_id: str | None = Field(
@@ -36,9 +37,12 @@ class EventBundle(Contract):
     event_time: str | None = Field(description="FTL's text as shown, e.g. 'Saturday, March 29, 2025 9:00 AM'")
     pool_rounds: list[PoolsBundle] = Field(description="In the event's tab order, round_number 1, 2, ...")
     tableau_ids: list[str] = Field(description="DE round IDs in the event's tab order")
+    tableaus: list[TableauBundle] = Field(description="The DE rounds' brackets, in the order of tableau_ids")
     final_results: list[FinalResult] | None = Field(description="Null until FTL publishes them")
     complete: bool = Field(description="False when some page of the event failed")
-    errors: list[CrawlError] = Field(description="Every page of the event that failed, its rounds' included")
+    errors: list[CrawlError] = Field(
+        description="Every page of the event that failed, its rounds' and tableaus' included"
+    )
 
 
 class TournamentEvent(EventBundle):

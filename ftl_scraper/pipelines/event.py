@@ -1,5 +1,5 @@
-"""Parse and fold each page of the `event` crawl into its event, and emit the event's bundle as
-soon as every page of it is in or has failed (see ``event_assembly``)."""
+"""Parse and fold each page of the `event` crawl into its event (pool rounds and tableaus included),
+and emit the event's bundle as soon as every page of it is in or has failed (see ``event_assembly``)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ from ftl_scraper.items import (
     EventPageRead,
     FailedEventPage,
     FailedPage,
+    FailedTableauPage,
     FinalResultsPage,
     PageKind,
     PoolFragmentPage,
     PoolIdsPage,
     PoolResultsPage,
+    TableauTreePage,
+    TableauTreesPage,
 )
 from ftl_scraper.parsers import parse_final_results
 from ftl_scraper.pipelines.event_assembly import EventAssembly
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from ftl_scraper.spiders.event_pages import EventPagesSpider
 
 _POOL_ROUND_ITEMS = (PoolIdsPage, PoolFragmentPage, PoolResultsPage, FailedPage)
+_TABLEAU_ITEMS = (TableauTreesPage, TableauTreePage, FailedTableauPage)
 
 
 class EventBundlePipeline:
@@ -72,7 +76,8 @@ class EventBundlePipeline:
             )
 
     def event_id_of(self, item: Any) -> str:
-        if not isinstance(item, (EventPageRead, FinalResultsPage, FailedEventPage, *_POOL_ROUND_ITEMS)):
+        known = (EventPageRead, FinalResultsPage, FailedEventPage, *_POOL_ROUND_ITEMS, *_TABLEAU_ITEMS)
+        if not isinstance(item, known):
             raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
         return item.event_id
 
@@ -88,6 +93,12 @@ class EventBundlePipeline:
                 error.with_context(url=item.url)
                 assembly.record_failed_page(PageKind.FINAL_RESULTS, error)
                 self.spider.record_error(error)
+        elif isinstance(item, _TABLEAU_ITEMS):
+            tableau = assembly.tableau(item.tableau_id)
+            if tableau is None:
+                raise DropItem(f"tableau {item.tableau_id} is not linked by its event page")
+            if (unreadable := tableau.fold_page(item)) is not None:
+                self.spider.record_error(unreadable)
         else:
             pool_round = assembly.round(item.pool_round_id)
             if pool_round is None:
@@ -113,6 +124,7 @@ class EventBundlePipeline:
         stats.inc_value("ftl/events_done")
         stats.inc_value("ftl/rounds", len(assembly.rounds))
         stats.inc_value("ftl/pools", sum(len(pool_round.pools) for pool_round in assembly.rounds.values()))
-        if assembly.failures or any(pool_round.failures for pool_round in assembly.rounds.values()):
+        stats.inc_value("ftl/trees", sum(len(tableau.trees) for tableau in assembly.tableaus.values()))
+        if assembly.all_failures:
             stats.inc_value("ftl/events_incomplete")
         return bundle.model_dump(mode="json")

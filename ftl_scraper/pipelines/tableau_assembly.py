@@ -87,10 +87,7 @@ class TableauAssembly:
             tableau_id=self.tableau_id,
             trees=[self.trees[tree.tree_id] for tree in listings if tree.tree_id in self.trees],
             complete=not self.failures,
-            errors=[
-                CrawlError(kind=type(error).__name__, pool_id=None, url=error.url or "", message=str(error))
-                for error in self.failures
-            ],
+            errors=[CrawlError.from_error(error) for error in self.failures],
         )
 
 

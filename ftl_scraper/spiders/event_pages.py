@@ -1,5 +1,5 @@
 """What the `event` and `tournament` spiders share: fetch an event's page, final results and every
-pool round it links, and hand each page (or its failure) to the pipeline."""
+pool round and tableau it links, and hand each page (or its failure) to the pipeline."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ftl_scraper.items import (
     EventPageRead,
     FailedEventPage,
     FailedPage,
+    FailedTableauPage,
     FinalResultsPage,
     PageKind,
     PoolFragmentPage,
@@ -23,16 +24,20 @@ from ftl_scraper.items import (
 )
 from ftl_scraper.parsers import EventPage, parse_event_page, parse_pool_ids
 from ftl_scraper.site.urls import EventUrls, classify_ftl_url
-from ftl_scraper.spiders.base import PAGE_KIND_META, FtlSpider
+from ftl_scraper.spiders.base import PAGE_KIND_META
+from ftl_scraper.spiders.tableau_pages import TableauPagesSpider
 
-# Pages that reveal further pages (the schedule, event pages, pools pages) go out first, so the
-# queue never runs dry while the cap has room; the pages that only complete an event (pools,
-# results JSON) follow in schedule order, so events finish, and are exported, one after another.
-_DISCOVERY_PAGES = frozenset({PageKind.SCHEDULE, PageKind.EVENT_PAGE, PageKind.POOL_IDS})
+# Pages that reveal further pages (the schedule, event pages, pools pages, tableaus' trees JSON) go
+# out first, so the queue never runs dry while the cap has room; the pages that only complete an
+# event (pools, trees' columns, results JSON) follow in schedule order, so events finish, and are
+# exported, one after another.
+_DISCOVERY_PAGES = frozenset(
+    {PageKind.SCHEDULE, PageKind.EVENT_PAGE, PageKind.POOL_IDS, PageKind.TABLEAU_TREES}
+)
 _DISCOVERY_PRIORITY = 1_000_000
 
 
-class EventPagesSpider(FtlSpider):
+class EventPagesSpider(TableauPagesSpider):
     """Base of the spiders that crawl whole events; subclasses say which events.
 
     A failed page makes its event incomplete; the crawl goes on unless FTL stopped answering.
@@ -82,7 +87,7 @@ class EventPagesSpider(FtlSpider):
         return parse_event_page(response.text, event_id, url=response.url)
 
     def event_page_read(self, url: str, page: EventPage) -> Iterator[Any]:
-        """Hand the read page over, then fetch every pool round it links, in tab order."""
+        """Hand the read page over, then fetch every pool round and tableau it links, in tab order."""
         yield EventPageRead(page.event_id, url=url, page=page)
         urls = EventUrls(self.base_url, page.event_id)
         for pool_round_id in page.pool_round_ids:
@@ -94,6 +99,8 @@ class EventPagesSpider(FtlSpider):
             yield self.ftl_request(
                 round_urls.results_data, PageKind.POOL_RESULTS, self.parse_pool_results, **ids
             )
+        for tableau_id in page.tableau_ids:
+            yield self.tableau_request(page.event_id, tableau_id)
         self.crawler.stats.inc_value("ftl/rounds_found", len(page.pool_round_ids))
 
     def parse_final_results(self, response: Response, event_id: str) -> Iterator[FinalResultsPage]:
@@ -156,6 +163,14 @@ class EventPagesSpider(FtlSpider):
             yield FailedEventPage(kind, event_id, url=url, error=error)
         else:
             yield FailedPage(kind, event_id, pool_round_id, url=url, error=error, pool_id=pool_id)
+
+    def tableau_page_failed(
+        self, kind: PageKind, error: FtlError, event_id: str, tableau_id: str, tree_id: str | None = None
+    ) -> Iterator[FailedTableauPage]:
+        """Record the failure, and hand it to the pipeline so the event still completes."""
+        self.record_error(error.with_context(event_id=event_id, tableau_id=tableau_id, tree_id=tree_id))
+        url = error.url or ""
+        yield FailedTableauPage(kind, event_id, tableau_id, url=url, error=error, tree_id=tree_id)
 
     def stop_reason(self, error: FtlError) -> str | None:
         if isinstance(error, HostUnavailableError) and self.crawler.engine.running:

@@ -269,10 +269,12 @@ class FakeFtlServer:
 
     def add_tournament(self, tournament: FakeTournament) -> None:
         """Serve a tournament: its schedule, each event's pages, final results JSON and
-        ``/events/view/{e}`` router (302 to the results page), and every pool round."""
+        ``/events/view/{e}`` router (302 to the results page), and every pool round and tableau."""
         for event in tournament.events:
             for pool_round in event.rounds:
                 self.add_event(pool_round)
+            for tableau in event.tableaus:
+                self.add_tableau(tableau)
         routes = {
             f"/tournaments/eventSchedule/{tournament.tournament_id}": _Reply(
                 200, render_schedule_page(tournament).encode()

@@ -1,8 +1,9 @@
-"""Invented FTL tournaments: a schedule of events with 0, 1 or more pool rounds, tableau IDs and
+"""Invented FTL tournaments: a schedule of events with 0, 1 or more pool rounds, a DE tableau and
 final results, with the exact bundles a correct crawl exports (the stand-in's ground truth).
 
-Every round is a ``FakeEvent`` from ``generate_event``; final results are ranked from the last
-round here, independently of the parsers. Everything derives from the seed.
+Every round is a ``FakeEvent`` from ``generate_event``, every tableau a ``FakeTableau`` from
+``generate_tableau``; final results are ranked from the last round here, independently of the
+parsers. Everything derives from the seed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ftl_scraper.models import EventBundle, FinalResult, TournamentEvent
 
 from .event import FakeEvent, generate_event
 from .render import tableau_round_id
+from .tableau import FakeTableau, generate_tableau
 
 EventState = Literal["finished", "pools", "not_started"]
 
@@ -44,10 +46,12 @@ _EVENT_NAMES = (
 class EventPlan:
     """What one event of a generated tournament should be: its rounds and how far it got.
 
-    ``rounds`` is a count of rounds to invent or ready-made rounds (e.g. the demo event's).
+    ``rounds`` is a count of rounds to invent or ready-made rounds (e.g. the demo event's); a
+    finished event has one DE tableau, invented unless ``tableau`` is given.
     """
 
     rounds: int | Sequence[FakeEvent]
+    tableau: FakeTableau | None = None
     state: EventState = "finished"
     name: str | None = None
     pool_count: int = 3
@@ -58,7 +62,7 @@ class EventPlan:
 
 @dataclass
 class FakeTournamentEvent:
-    """One scheduled event: its rounds, tableau IDs and final results, and its schedule line."""
+    """One scheduled event: its rounds, tableaus and final results, and its schedule line."""
 
     event_id: str
     event_name: str
@@ -66,10 +70,14 @@ class FakeTournamentEvent:
     start_time: str
     state: EventState
     rounds: list[FakeEvent]
-    tableau_ids: list[str]
+    tableaus: list[FakeTableau]
     final_results_json: list[dict[str, Any]] | None
     final_results: list[FinalResult] | None
     competitors: int
+
+    @property
+    def tableau_ids(self) -> list[str]:
+        return [tableau.tableau_id for tableau in self.tableaus]
 
     @property
     def event_time(self) -> str:
@@ -108,6 +116,7 @@ class FakeTournamentEvent:
             "event_time": self.event_time,
             "pool_rounds": pool_rounds,
             "tableau_ids": self.tableau_ids,
+            "tableaus": [tableau.expected_bundle() for tableau in self.tableaus],
             "final_results": self.final_results,
             "complete": True,
             "errors": [],
@@ -165,7 +174,7 @@ def generate_tournament(
             start_time=start_time,
             state=plan.state if rounds else "not_started",
             rounds=rounds,
-            tableau_ids=[],
+            tableaus=[],
             final_results_json=None,
             final_results=None,
             competitors=sum(len(pool.fencers) for pool in rounds[0].pools) if rounds else 0,
@@ -176,11 +185,31 @@ def generate_tournament(
             round_.event_time = event.event_time
         if event.state == "finished":
             # the DE round the pools pages' Tableau tab links to
-            event.tableau_ids = [tableau_round_id(rounds[-1].pool_round_id)]
+            event.tableaus = [
+                plan.tableau
+                or _generate_event_tableau(
+                    seed * 1000 + index * 10 + 9,
+                    event.competitors,
+                    event_id,
+                    tableau_round_id(rounds[-1].pool_round_id),
+                )
+            ]
             event.final_results_json = _final_results_json(rounds[-1])
             event.final_results = _expected_final_results(event.final_results_json)
         tournament.events.append(event)
     return tournament
+
+
+def _generate_event_tableau(seed: int, competitors: int, event_id: str, tableau_id: str) -> FakeTableau:
+    """A finished DE round of every competitor, in the smallest table that holds them."""
+    size = max(2, 1 << (competitors - 1).bit_length())
+    return generate_tableau(
+        seed=seed,
+        size=size,
+        entrants=max(competitors, size // 2 + 1),
+        event_id=event_id,
+        tableau_id=tableau_id,
+    )
 
 
 def _new_id(rng: random.Random) -> str:
