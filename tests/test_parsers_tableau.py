@@ -11,9 +11,9 @@ from ftl_scraper.errors import LoginRequiredError, TableauParseError, TableauTre
 from ftl_scraper.models import TableauBout, TableauReferee, TableauTree
 from ftl_scraper.parsers.tableau import TreeSource, parse_tableau_html
 from ftl_scraper.parsers.tableau_trees import parse_tableau_trees
+from tests.samples import real_sample
 
 FILES = Path(__file__).parent / "files"
-REAL_SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "ftl-samples" / "tableau-window.html"
 TREE_ID = "C0FFEE00C0FFEE00C0FFEE00C0FFEE00"
 
 
@@ -357,9 +357,9 @@ def test_malformed_trees_json(body: str, message: str) -> None:
 
 @pytest.fixture(scope="module")
 def real_window() -> TableauTree:
-    if not REAL_SAMPLE.exists():
-        pytest.skip(f"real FTL sample not present at {REAL_SAMPLE}")
-    return parse_tableau_html(REAL_SAMPLE.read_text(encoding="utf-8"), TreeSource(TREE_ID, "Main", 0, 3))
+    return parse_tableau_html(
+        real_sample("tableau-window.html").read_text(encoding="utf-8"), TreeSource(TREE_ID, "Main", 0, 3)
+    )
 
 
 def test_real_sample_rounds(real_window: TableauTree) -> None:
