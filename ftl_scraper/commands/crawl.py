@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -13,6 +14,8 @@ from ftl_scraper.output.summary import is_debug_run
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.arguments import PoolsArguments
 from ftl_scraper.spiders.pools import PoolsSpider
+
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
@@ -53,7 +56,16 @@ class Command(ScrapyCrawlCommand):
         if report_path:
             outcome.write(report_path)
         if outcome.status is ExitStatus.PARTIAL:
-            print(f"ftl_scraper: partial bundle written: {outcome.headline}", file=sys.stderr)
+            line = f"ftl_scraper: partial bundle written: {outcome.headline}"
         elif outcome.status is not ExitStatus.OK:
-            print(f"ftl_scraper: error: {outcome.headline}", file=sys.stderr)
+            line = f"ftl_scraper: error: {outcome.headline}"
+        else:
+            line = ""
+        if line:
+            print(line, file=sys.stderr)
+            if self.settings.get("LOG_FILE"):
+                # a service (Scrapyd) keeps stderr apart from the job's log file and ignores the
+                # exit status: the verdict goes into the job's log too, even for a refused argument
+                level = logging.WARNING if outcome.status is ExitStatus.PARTIAL else logging.ERROR
+                logger.log(level, "%s (exit status %d)", line, int(outcome.status))
         self.exitcode = int(outcome.status)

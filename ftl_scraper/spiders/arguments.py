@@ -1,19 +1,57 @@
-"""The `pools` spider's arguments, validated and documented in one place."""
+"""Spider arguments (``-a``), validated and documented in one place: one pydantic model per spider."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ftl_scraper.errors import InvalidArgumentError
 from ftl_scraper.site.urls import ids_from_pools_url, normalize_ftl_id
 
+#: Scrapyd adds arguments of its own to every job (``_job``, and ``_version`` on older releases);
+#: the ``_`` prefix is reserved for such service arguments, so no spider argument may use it.
+SERVICE_ARGUMENT_PREFIX = "_"
 
-class PoolsArguments(BaseModel):
-    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+
+class SpiderArguments(BaseModel):
+    """What every spider's argument model shares: unknown arguments refused, one-line errors."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_service_arguments(cls, raw: Any) -> Any:
+        # Scrapyd's `_job` is about the job, not the crawl: accepted on top of the spider's own
+        # arguments and otherwise ignored, while any other unknown name is still refused
+        if isinstance(raw, dict):
+            return {
+                name: value
+                for name, value in raw.items()
+                if not str(name).startswith(SERVICE_ARGUMENT_PREFIX) or name in cls.model_fields
+            }
+        return raw
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any]) -> Self:
+        """Validate spider keywords, raising one readable line on the first problem."""
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = ".".join(str(part) for part in first["loc"]) or "arguments"
+            if first["type"] == "extra_forbidden":
+                known = ", ".join(cls.model_fields)
+                message = f"unknown spider argument {name!r} (known: {known})"
+            elif first["loc"]:
+                message = f"spider argument {name!r}: {first['msg']}"
+            else:
+                message = first["msg"].removeprefix("Value error, ")
+            raise InvalidArgumentError(message) from None
+
+
+class PoolsArguments(SpiderArguments):
+    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
 
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
     round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
@@ -43,20 +81,3 @@ class PoolsArguments(BaseModel):
     @property
     def pool_round_id(self) -> str:
         return self._pool_round_id
-
-    @classmethod
-    def parse(cls, raw: dict[str, Any]) -> PoolsArguments:
-        """Validate spider keywords, raising one readable line on the first problem."""
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as error:
-            first = error.errors()[0]
-            name = ".".join(str(part) for part in first["loc"]) or "arguments"
-            if first["type"] == "extra_forbidden":
-                known = ", ".join(cls.model_fields)
-                message = f"unknown spider argument {name!r} (known: {known})"
-            elif first["loc"]:
-                message = f"spider argument {name!r}: {first['msg']}"
-            else:
-                message = first["msg"].removeprefix("Value error, ")
-            raise InvalidArgumentError(message) from None
