@@ -1,4 +1,4 @@
-"""Spider arguments (``-a``), validated and documented in one place: one pydantic model per spider."""
+"""The spiders' arguments, validated and documented in one place."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ SERVICE_ARGUMENT_PREFIX = "_"
 
 
 class SpiderArguments(BaseModel):
-    """What every spider's argument model shares: unknown arguments refused, one-line errors."""
+    """Base of every spider's argument model; a spider names its own as ``arguments_model``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
