@@ -16,6 +16,7 @@ class FtlAddon:
         self._install_middlewares(settings)
         self._install_feeds(settings)
         self._install_extensions(settings)
+        self._install_shared_crawl(settings)
 
     @staticmethod
     def _install_downloader_and_cache(settings: BaseSettings) -> None:
@@ -73,3 +74,13 @@ class FtlAddon:
         ):
             if not settings.getbool(switch):
                 settings["EXTENSIONS_BASE"].pop(extension, None)
+
+    @staticmethod
+    def _install_shared_crawl(settings: BaseSettings) -> None:
+        # FTL_SCHEDULER=redis: several workers share one crawl through REDIS_URL (distributed/);
+        # the host cap middleware is off otherwise, closest to the network so cache hits take no slot
+        if settings.get("FTL_SCHEDULER") == "redis":
+            scheduler = "ftl_scraper.distributed.scheduler.RedisUnitScheduler"
+            settings.set("SCHEDULER", scheduler, priority="addon")
+        middlewares = settings["DOWNLOADER_MIDDLEWARES"]
+        middlewares["ftl_scraper.distributed.host_slots.SharedHostCapMiddleware"] = 960

@@ -65,6 +65,19 @@ FTL_CASSETTE = None
 # replay | record | new_episodes | once (betamax's modes); only read when FTL_CASSETTE is set.
 FTL_CASSETTE_MODE = "replay"
 
+# Shared crawls (ftl_scraper/distributed): FTL_SCHEDULER = "redis" makes this process one of
+# several workers sharing one crawl through the Redis at REDIS_URL (scrapy-redis's setting name).
+FTL_SCHEDULER = None
+REDIS_URL = "redis://localhost:6379/0"
+# Requests in flight to FTL from all workers together (0 = CONCURRENT_REQUESTS_PER_DOMAIN).
+FTL_SHARED_HOST_CAP = 0
+# Names the shared crawl; unset, it is derived from the spider and its arguments, so workers
+# started with the same command share one crawl.
+FTL_CRAWL_ID = None
+# A shared crawl's queue and dupe filter stay this long after its last activity: a worker started
+# later with the same command finds the work done; give a new FTL_CRAWL_ID to crawl again sooner.
+FTL_REDIS_KEEP = 600
+
 # A failed run must not leave an empty or truncated output file behind.
 FEED_STORE_EMPTY = False
 FEED_EXPORT_ENCODING = "utf-8"

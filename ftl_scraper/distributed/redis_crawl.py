@@ -1,0 +1,116 @@
+"""The Redis side of a shared crawl: its keys, the units queue with claims, and who is still busy.
+
+A *unit* is a piece of a crawl that one worker assembles whole (a tournament's event, a pool
+round): its first request (``meta["ftl_unit"]`` set) goes to the shared queue, every later
+request of the unit stays with the worker that claimed it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+import redis
+from scrapy import Spider
+from scrapy_redis.queue import FifoQueue
+
+from ftl_scraper.errors import InvalidArgumentError
+
+#: meta key naming the unit a request starts (e.g. "event <ID>"); set by the spider
+UNIT_META = "ftl_unit"
+#: meta key the scheduler sets on a unit's first request once a worker has claimed it, so a retry
+#: or a re-sent request of it (which copy the meta) stays with that worker
+CLAIMED_META = "ftl_unit_claimed"
+
+# Claim the next unit and mark this worker busy in one step, so no other worker can see the
+# queue empty and nobody busy in between. Leases are Redis-clock timestamps: a worker that dies
+# stops counting as busy once its lease runs out.
+_CLAIM = """
+local unit = redis.call('LPOP', KEYS[1])
+if unit then
+  local now = redis.call('TIME')
+  redis.call('ZADD', KEYS[2], tonumber(now[1]) + tonumber(ARGV[2]), ARGV[1])
+end
+return unit
+"""
+# A worker with nothing left to do: -1 if units are waiting (claim one), else it leaves the busy
+# set and gets the number of workers still busy (expired leases dropped first).
+_IDLE = """
+if redis.call('LLEN', KEYS[1]) > 0 then return -1 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+local now = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now[1])
+return redis.call('ZCARD', KEYS[2])
+"""
+_REFRESH = """
+local now = redis.call('TIME')
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], tonumber(now[1]) + tonumber(ARGV[2]), ARGV[1])
+end
+for i = 2, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+"""
+
+
+def connect(redis_url: str) -> redis.Redis:
+    """A client for ``REDIS_URL``; a wrong URL or an unreachable server is one readable error."""
+    try:
+        server = redis.Redis.from_url(redis_url, socket_connect_timeout=5)
+        server.ping()
+    except ValueError as error:
+        raise InvalidArgumentError(f"REDIS_URL {redis_url!r} is not a Redis URL: {error}") from None
+    except redis.RedisError as error:
+        raise InvalidArgumentError(f"cannot reach Redis at {redis_url}: {error}") from None
+    return server
+
+
+def crawl_key(spider: Spider, arguments: dict[str, Any], crawl_id: str | None) -> str:
+    """The prefix of the crawl's keys: the same for every worker started with the same command."""
+    if not crawl_id:
+        # service arguments (Scrapyd's _job) differ per worker: they are not part of the crawl
+        own = {k: str(v) for k, v in sorted(arguments.items()) if not str(k).startswith("_")}
+        crawl_id = hashlib.sha1(json.dumps(own).encode()).hexdigest()[:16]
+    return f"ftl_scraper:{spider.name}:{crawl_id}"
+
+
+class RedisCrawl:
+    """One worker's handle on the shared crawl: queue units, claim them, say when all is done."""
+
+    def __init__(self, server: redis.Redis, spider: Spider, prefix: str, lease: float, keep: int) -> None:
+        self.server = server
+        self.prefix = prefix
+        self.worker_id = uuid.uuid4().hex
+        self.lease = max(1, int(lease))
+        self.keep = keep
+        self.units = FifoQueue(server, spider, f"{prefix}:units")
+        self.busy_key = f"{prefix}:busy"
+        self.dupefilter_key = f"{prefix}:dupefilter"
+        self._claim = server.register_script(_CLAIM)
+        self._idle = server.register_script(_IDLE)
+        self._refresh = server.register_script(_REFRESH)
+
+    def add_unit(self, request: Any) -> None:
+        self.units.push(request)
+
+    def claim_unit(self) -> Any | None:
+        """The next unit's first request, or None; the worker counts as busy from now on."""
+        encoded = self._claim(keys=[self.units.key, self.busy_key], args=[self.worker_id, self.lease])
+        if encoded is None:
+            return None
+        return self.units._decode_request(encoded)
+
+    def units_waiting(self) -> int:
+        return len(self.units)
+
+    def idle(self) -> int:
+        """Nothing left here: -1 if units are waiting, else how many workers are still busy."""
+        return int(self._idle(keys=[self.units.key, self.busy_key], args=[self.worker_id]))
+
+    def refresh(self) -> None:
+        """Extend this worker's lease (if busy), and keep the crawl's keys ``keep`` seconds more."""
+        keys = [self.busy_key, self.units.key, self.busy_key, self.dupefilter_key]
+        self._refresh(keys=keys, args=[self.worker_id, self.lease, self.keep])
+
+    def leave(self) -> None:
+        self.server.zrem(self.busy_key, self.worker_id)
