@@ -35,20 +35,14 @@ def rounds() -> list[FakeEvent]:
 
 
 def start_worker(
-    redis_service: RedisService, server: FakeFtlServer, rounds: list[FakeEvent], output: Path, crawl_id: str
+    spider: str, arguments: dict[str, str], settings: dict[str, str], output: Path
 ) -> subprocess.Popen[str]:
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "pool_rounds",
-        "-a", "rounds=" + ",".join(f"{e.event_id}/{e.pool_round_id}" for e in rounds),
-        "-s", f"SPIDER_MODULES={SPIDER_MODULES}",
-        "-s", "FTL_SCHEDULER=redis",
-        "-s", f"REDIS_URL={redis_service.url}",
-        "-s", f"FTL_CRAWL_ID={crawl_id}",
-        "-s", f"FTL_SHARED_HOST_CAP={SHARED_CAP}",
-        "-s", f"FTL_BASE_URL={server.base_url}",
-        "-s", "HTTPCACHE_ENABLED=0",
-        "-O", str(output),
-    ]  # fmt: skip
+    """``scrapy crawl`` as one worker of a shared crawl, in a process of its own."""
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", str(output)]
+    for name, value in arguments.items():
+        command += ["-a", f"{name}={value}"]
+    for name, value in {"FTL_SCHEDULER": "redis", "HTTPCACHE_ENABLED": "0", **settings}.items():
+        command += ["-s", f"{name}={value}"]
     return subprocess.Popen(
         command,
         cwd=REPO_ROOT,
@@ -59,15 +53,35 @@ def start_worker(
     )
 
 
+def start_rounds_worker(
+    redis_service: RedisService, server: FakeFtlServer, rounds: list[FakeEvent], output: Path, crawl_id: str
+) -> subprocess.Popen[str]:
+    arguments = {"rounds": ",".join(f"{event.event_id}/{event.pool_round_id}" for event in rounds)}
+    settings = {
+        "SPIDER_MODULES": SPIDER_MODULES,
+        "REDIS_URL": redis_service.url,
+        "FTL_CRAWL_ID": crawl_id,
+        "FTL_SHARED_HOST_CAP": str(SHARED_CAP),
+        "FTL_BASE_URL": server.base_url,
+    }
+    return start_worker("pool_rounds", arguments, settings, output)
+
+
 def test_two_workers_share_one_crawl_each_page_once_and_the_cap_across_them(
     redis_service: RedisService, rounds: list[FakeEvent], tmp_path: Path
 ) -> None:
     with FakeFtlServer(*rounds, latency=0.05) as server:
         outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2)]
-        workers = [start_worker(redis_service, server, rounds, output, "two-workers") for output in outputs]
+        workers = [
+            start_rounds_worker(redis_service, server, rounds, output, "two-workers") for output in outputs
+        ]
         finished = [worker.communicate(timeout=120) for worker in workers]
         paths = [request.path for request in server.requests]
         peak = server.peak_in_flight
+        # a worker started once the crawl is over finds nothing to do, and ends
+        late = start_rounds_worker(redis_service, server, rounds, tmp_path / "late.jsonl", "two-workers")
+        late_stderr = late.communicate(timeout=120)[1]
+        late_requests = len(server.requests) - len(paths)
 
     for worker, (_, stderr) in zip(workers, finished, strict=True):
         assert worker.returncode == 0, stderr  # each ended by itself once the shared crawl was done
@@ -82,20 +96,8 @@ def test_two_workers_share_one_crawl_each_page_once_and_the_cap_across_them(
     assert len(paths) == expected_pages
     assert max(Counter(paths).values()) == 1
     assert 1 < peak <= SHARED_CAP
-
-
-def test_a_worker_started_after_the_crawl_ended_finds_it_done(
-    redis_service: RedisService, rounds: list[FakeEvent], tmp_path: Path
-) -> None:
-    with FakeFtlServer(*rounds[:2]) as server:
-        first = start_worker(redis_service, server, rounds[:2], tmp_path / "first.jsonl", "late-worker")
-        assert first.wait(timeout=120) == 0
-        late = start_worker(redis_service, server, rounds[:2], tmp_path / "late.jsonl", "late-worker")
-        _, stderr = late.communicate(timeout=120)
-        pages = len(server.requests)
-    assert late.returncode == 0, stderr
-    assert pages == sum(len(event.pools) + 2 for event in rounds[:2])
-    assert len((tmp_path / "first.jsonl").read_text().splitlines()) == 2
+    assert late.returncode == 0, late_stderr
+    assert late_requests == 0
     assert not (tmp_path / "late.jsonl").exists()
 
 
@@ -113,3 +115,26 @@ def test_host_slots_hold_the_cap_and_free_the_slots_of_a_dead_worker(redis_servi
     assert slots.try_acquire(host, "d")
     assert slots.try_acquire(host, "e")
     assert not slots.try_acquire(host, "f")
+
+
+def test_a_spider_without_units_is_crawled_by_one_worker(
+    redis_service: RedisService, fake_event: FakeEvent, tmp_path: Path
+) -> None:
+    with FakeFtlServer(fake_event, latency=0.02) as server:
+        outputs = [tmp_path / f"worker-{n}.json" for n in (1, 2)]
+        arguments = {"event": fake_event.event_id, "round": fake_event.pool_round_id}
+        settings = {
+            "REDIS_URL": redis_service.url,
+            "FTL_BASE_URL": server.base_url,
+            "FTL_CRAWL_ID": f"one-round-{time.time()}",
+        }
+        workers = [start_worker("pools", arguments, settings, output) for output in outputs]
+        finished = [worker.communicate(timeout=120) for worker in workers]
+        paths = [request.path for request in server.requests]
+
+    for worker, (_, stderr) in zip(workers, finished, strict=True):
+        assert worker.returncode == 0, stderr
+    written = [json.loads(output.read_text()) for output in outputs if output.exists()]
+    assert written == [[fake_event.expected_bundle()]]
+    assert len(paths) == len(fake_event.pools) + 2
+    assert max(Counter(paths).values()) == 1

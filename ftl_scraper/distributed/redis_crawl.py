@@ -44,6 +44,19 @@ local now = redis.call('TIME')
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now[1])
 return redis.call('ZCARD', KEYS[2])
 """
+# The crawl's start requests that name no unit (a tournament's schedule page, a single round's
+# pages) are its seed: the first worker to offer one owns them all, and is busy from then on.
+_SEED = """
+local owner = redis.call('GET', KEYS[1])
+if not owner then
+  redis.call('SET', KEYS[1], ARGV[1])
+  owner = ARGV[1]
+end
+if owner ~= ARGV[1] then return 0 end
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[2], tonumber(now[1]) + tonumber(ARGV[2]), ARGV[1])
+return 1
+"""
 _REFRESH = """
 local now = redis.call('TIME')
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
@@ -86,9 +99,19 @@ class RedisCrawl:
         self.units = FifoQueue(server, spider, f"{prefix}:units")
         self.busy_key = f"{prefix}:busy"
         self.dupefilter_key = f"{prefix}:dupefilter"
+        self.seed_key = f"{prefix}:seed-owner"
         self._claim = server.register_script(_CLAIM)
         self._idle = server.register_script(_IDLE)
         self._refresh = server.register_script(_REFRESH)
+        self._seed = server.register_script(_SEED)
+        self._owns_seed: bool | None = None
+
+    def owns_seed(self) -> bool:
+        """Whether this worker crawls the start requests that name no unit (asked once)."""
+        if self._owns_seed is None:
+            owner = self._seed(keys=[self.seed_key, self.busy_key], args=[self.worker_id, self.lease])
+            self._owns_seed = bool(owner)
+        return self._owns_seed
 
     def add_unit(self, request: Any) -> None:
         self.units.push(request)
@@ -109,8 +132,10 @@ class RedisCrawl:
 
     def refresh(self) -> None:
         """Extend this worker's lease (if busy), and keep the crawl's keys ``keep`` seconds more."""
-        keys = [self.busy_key, self.units.key, self.busy_key, self.dupefilter_key]
+        keys = [self.busy_key, self.units.key, self.busy_key, self.dupefilter_key, self.seed_key]
         self._refresh(keys=keys, args=[self.worker_id, self.lease, self.keep])
 
     def leave(self) -> None:
+        """This worker is gone; the crawl's keys expire ``keep`` seconds from now (unless renewed)."""
         self.server.zrem(self.busy_key, self.worker_id)
+        self.refresh()

@@ -33,6 +33,7 @@ class RedisUnitScheduler:
     """Unit-starting requests go to the shared queue (once across workers, by the shared dupe
     filter, whatever ``dont_filter`` says: every worker yields the same start requests); a unit's
     other requests stay in this worker's memory and go first, so a claimed unit is finished soon.
+    Start requests that name no unit are crawled by one worker, the first to offer them.
 
     The worker ends (reason ``finished``) when no unit is waiting and no worker is busy.
     """
@@ -88,6 +89,8 @@ class RedisUnitScheduler:
             self.crawl.add_unit(request)
             self.crawler.stats.inc_value("ftl/shared/units_queued")
             return True
+        if request.meta.get("is_start_request") and not self.crawl.owns_seed():
+            return False  # every worker runs start(); the seed's owner alone crawls it
         if not request.dont_filter and self.dupefilter.request_seen(request):
             return False
         self.local.append(request)
