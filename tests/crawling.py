@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 
@@ -47,6 +47,16 @@ async def crawl_pools(settings: Settings, **spider_arguments: Any) -> CrawlRun:
     """One whole crawl; returns once the spider has closed."""
     runner = AsyncCrawlerRunner(settings)
     crawler = runner.create_crawler(PoolsSpider)
+    run = CrawlRun(crawler)
+    crawler.signals.connect(run.collect, signal=signals.item_scraped)
+    await runner.crawl(crawler, **spider_arguments)
+    return run
+
+
+async def crawl_spider(spider_class: type[Spider], settings: Settings, **spider_arguments: Any) -> CrawlRun:
+    """One whole crawl of any of the project's spiders; returns once the spider has closed."""
+    runner = AsyncCrawlerRunner(settings)
+    crawler = runner.create_crawler(spider_class)
     run = CrawlRun(crawler)
     crawler.signals.connect(run.collect, signal=signals.item_scraped)
     await runner.crawl(crawler, **spider_arguments)

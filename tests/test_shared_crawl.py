@@ -1,4 +1,4 @@
-"""Shared crawls: workers over one real Redis and one stand-in FTL, each page fetched once in all."""
+"""Shared crawls: `tournament` workers over one real Redis and one stand-in FTL, each page once."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from ftl_scraper.distributed.host_slots import HostSlots
-from tests.fakeftl import FakeEvent, FakeFtlServer, generate_event
+from tests.fakeftl import EventPlan, FakeEvent, FakeFtlServer, FakeTournament, generate_tournament
 from tests.redis_service import RedisService
 from tests.services import clean_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SPIDER_MODULES = "ftl_scraper.spiders,tests.shared_crawl.spiders"
 SHARED_CAP = 3  # below one worker's own cap (8): only the shared slots can hold it across workers
 
 
@@ -30,8 +29,16 @@ def redis_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisSer
 
 
 @pytest.fixture(scope="module")
-def rounds() -> list[FakeEvent]:
-    return [generate_event(seed=100 + n, pool_count=3 + n % 4, pool_sizes=(5,)) for n in range(10)]
+def tournament() -> FakeTournament:
+    """Eight events: one to three pool rounds of three to five pools, one not started yet."""
+    plans = [EventPlan(rounds=1 + n % 3, pool_count=3 + n % 3) for n in range(7)] + [EventPlan(rounds=0)]
+    return generate_tournament(plans, seed=15)
+
+
+def page_count(tournament: FakeTournament) -> int:
+    """The schedule, then per event its page and results JSON and each round's pools page,
+    fragments and results JSON (ground truth from the stand-in, as the tournament tests count)."""
+    return 1 + sum(2 + sum(len(r.pools) + 2 for r in event.rounds) for event in tournament.events)
 
 
 def start_worker(
@@ -53,33 +60,39 @@ def start_worker(
     )
 
 
-def start_rounds_worker(
-    redis_service: RedisService, server: FakeFtlServer, rounds: list[FakeEvent], output: Path, crawl_id: str
+def start_tournament_worker(
+    redis_service: RedisService,
+    server: FakeFtlServer,
+    tournament: FakeTournament,
+    output: Path,
+    crawl_id: str,
 ) -> subprocess.Popen[str]:
-    arguments = {"rounds": ",".join(f"{event.event_id}/{event.pool_round_id}" for event in rounds)}
     settings = {
-        "SPIDER_MODULES": SPIDER_MODULES,
         "REDIS_URL": redis_service.url,
         "FTL_CRAWL_ID": crawl_id,
         "FTL_SHARED_HOST_CAP": str(SHARED_CAP),
         "FTL_BASE_URL": server.base_url,
     }
-    return start_worker("pool_rounds", arguments, settings, output)
+    return start_worker("tournament", {"tournament": tournament.tournament_id}, settings, output)
 
 
 def test_two_workers_share_one_crawl_each_page_once_and_the_cap_across_them(
-    redis_service: RedisService, rounds: list[FakeEvent], tmp_path: Path
+    redis_service: RedisService, tournament: FakeTournament, tmp_path: Path
 ) -> None:
-    with FakeFtlServer(*rounds, latency=0.05) as server:
+    server = FakeFtlServer(latency=0.05)
+    server.add_tournament(tournament)
+    with server:
         outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2)]
         workers = [
-            start_rounds_worker(redis_service, server, rounds, output, "two-workers") for output in outputs
+            start_tournament_worker(redis_service, server, tournament, output, "two-workers")
+            for output in outputs
         ]
         finished = [worker.communicate(timeout=120) for worker in workers]
         paths = [request.path for request in server.requests]
         peak = server.peak_in_flight
         # a worker started once the crawl is over finds nothing to do, and ends
-        late = start_rounds_worker(redis_service, server, rounds, tmp_path / "late.jsonl", "two-workers")
+        late_output = tmp_path / "late.jsonl"
+        late = start_tournament_worker(redis_service, server, tournament, late_output, "two-workers")
         late_stderr = late.communicate(timeout=120)[1]
         late_requests = len(server.requests) - len(paths)
 
@@ -88,17 +101,17 @@ def test_two_workers_share_one_crawl_each_page_once_and_the_cap_across_them(
     exported = [
         json.loads(line) for output in outputs if output.exists() for line in output.read_text().splitlines()
     ]
-    # the union of the workers' outputs is every round, each exported once
-    assert sorted(exported, key=lambda b: b["pool_round_id"]) == sorted(
-        (event.expected_bundle() for event in rounds), key=lambda b: b["pool_round_id"]
+    # the union of the workers' outputs is the tournament, each event exported once
+    assert sorted(exported, key=lambda item: item["event_id"]) == sorted(
+        (event.expected_tournament_item(tournament) for event in tournament.events),
+        key=lambda item: item["event_id"],
     )
-    expected_pages = sum(len(event.pools) + 2 for event in rounds)
-    assert len(paths) == expected_pages
+    assert len(paths) == page_count(tournament)
     assert max(Counter(paths).values()) == 1
     assert 1 < peak <= SHARED_CAP
     assert late.returncode == 0, late_stderr
     assert late_requests == 0
-    assert not (tmp_path / "late.jsonl").exists()
+    assert not late_output.exists()
 
 
 def test_host_slots_hold_the_cap_and_free_the_slots_of_a_dead_worker(redis_service: RedisService) -> None:

@@ -47,7 +47,7 @@ class Command(ScrapyCrawlCommand):
         arguments_model: type[SpiderArguments] | None = getattr(spider_class, "arguments_model", None)
         if arguments_model is not None:
             try:
-                arguments_model.parse(opts.spargs)
+                arguments_model.parse(opts.spargs).check_host(self.settings["FTL_BASE_URL"])
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return

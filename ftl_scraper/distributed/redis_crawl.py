@@ -28,12 +28,19 @@ CLAIMED_META = "ftl_unit_claimed"
 # queue empty and nobody busy in between. Leases are Redis-clock timestamps: a worker that dies
 # stops counting as busy once its lease runs out.
 _CLAIM = """
-local unit = redis.call('LPOP', KEYS[1])
+local unit = redis.call('RPOP', KEYS[1])
 if unit then
   local now = redis.call('TIME')
   redis.call('ZADD', KEYS[2], tonumber(now[1]) + tonumber(ARGV[2]), ARGV[1])
 end
 return unit
+"""
+# Queue a unit once across workers: a unit is known by its name (every worker's start() or
+# schedule page names the same units), not by its request. Pushed where FifoQueue pushes.
+_ADD = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[2])
+return 1
 """
 # A worker with nothing left to do: -1 if units are waiting (claim one), else it leaves the busy
 # set and gets the number of workers still busy (expired leases dropped first).
@@ -100,6 +107,8 @@ class RedisCrawl:
         self.busy_key = f"{prefix}:busy"
         self.dupefilter_key = f"{prefix}:dupefilter"
         self.seed_key = f"{prefix}:seed-owner"
+        self.unit_names_key = f"{prefix}:unit-names"
+        self._add = server.register_script(_ADD)
         self._claim = server.register_script(_CLAIM)
         self._idle = server.register_script(_IDLE)
         self._refresh = server.register_script(_REFRESH)
@@ -113,8 +122,10 @@ class RedisCrawl:
             self._owns_seed = bool(owner)
         return self._owns_seed
 
-    def add_unit(self, request: Any) -> None:
-        self.units.push(request)
+    def add_unit(self, name: str, request: Any) -> bool:
+        """Queue unit ``name`` (its first request); False if it was queued before, by any worker."""
+        encoded = self.units._encode_request(request)
+        return bool(self._add(keys=[self.unit_names_key, self.units.key], args=[name, encoded]))
 
     def claim_unit(self) -> Any | None:
         """The next unit's first request, or None; the worker counts as busy from now on."""
@@ -133,6 +144,7 @@ class RedisCrawl:
     def refresh(self) -> None:
         """Extend this worker's lease (if busy), and keep the crawl's keys ``keep`` seconds more."""
         keys = [self.busy_key, self.units.key, self.busy_key, self.dupefilter_key, self.seed_key]
+        keys.append(self.unit_names_key)
         self._refresh(keys=keys, args=[self.worker_id, self.lease, self.keep])
 
     def leave(self) -> None:

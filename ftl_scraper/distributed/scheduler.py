@@ -30,8 +30,8 @@ POLL_INTERVAL = 0.1
 
 
 class RedisUnitScheduler:
-    """Unit-starting requests go to the shared queue (once across workers, by the shared dupe
-    filter, whatever ``dont_filter`` says: every worker yields the same start requests); a unit's
+    """Unit-starting requests go to the shared queue (once across workers, by the unit's name,
+    whatever ``dont_filter`` says: every worker yields the same start requests); a unit's
     other requests stay in this worker's memory and go first, so a claimed unit is finished soon.
     Start requests that name no unit are crawled by one worker, the first to offer them.
 
@@ -83,10 +83,10 @@ class RedisUnitScheduler:
         return bool(self.local) or self.crawl.units_waiting() > 0
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.meta.get(UNIT_META) and not request.meta.get(CLAIMED_META):
-            if self.dupefilter.request_seen(request):
+        unit = request.meta.get(UNIT_META)
+        if unit and not request.meta.get(CLAIMED_META):
+            if not self.crawl.add_unit(str(unit), request):
                 return False  # another worker (or this one) queued this unit already
-            self.crawl.add_unit(request)
             self.crawler.stats.inc_value("ftl/shared/units_queued")
             return True
         if request.meta.get("is_start_request") and not self.crawl.owns_seed():
@@ -102,9 +102,16 @@ class RedisUnitScheduler:
         # Scrapy asks for requests until 16 are active: claiming on every ask would let the
         # first worker hoard the queue. A worker takes a unit only when what it holds could not
         # keep the shared host cap busy, so the units spread over the workers.
-        if len(self.crawler.engine.downloader.active) >= self.claim_below:
+        if self._requests_in_hand() >= self.claim_below:
             return None
         return self._claim()
+
+    def _requests_in_hand(self) -> int:
+        # downloading (or waiting for a host slot), or in a callback that may yield more: a
+        # claimed unit's opener is answered in-process at once, then counts while it is parsed
+        engine = self.crawler.engine
+        scraping = engine.scraper.slot.active if engine.scraper.slot is not None else ()
+        return len(engine.downloader.active) + len(scraping)
 
     def __len__(self) -> int:
         return len(self.local)

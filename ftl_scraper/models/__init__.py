@@ -1,6 +1,13 @@
 """The output contracts: pydantic models of what the crawls export, one module per bundle kind."""
 
 from ftl_scraper.models.common import Contract, CrawlError
+from ftl_scraper.models.event import (
+    EventBundle,
+    FinalResult,
+    TournamentEvent,
+    event_json_schema,
+    tournament_event_json_schema,
+)
 from ftl_scraper.models.pools import (
     Pool,
     PoolBout,
@@ -15,6 +22,8 @@ from ftl_scraper.models.pools import (
 __all__ = [
     "Contract",
     "CrawlError",
+    "EventBundle",
+    "FinalResult",
     "Pool",
     "PoolBout",
     "PoolFencer",
@@ -22,5 +31,8 @@ __all__ = [
     "PoolResults",
     "PoolsBundle",
     "Referee",
+    "TournamentEvent",
     "bundle_json_schema",
+    "event_json_schema",
+    "tournament_event_json_schema",
 ]

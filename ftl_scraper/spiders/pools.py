@@ -53,6 +53,7 @@ class PoolsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
+        spider.arguments.check_host(base_url)
         spider.urls = PoolRoundUrls(base_url, spider.event_id, spider.pool_round_id)
         return spider
 

@@ -33,14 +33,23 @@ from .server import (
     Reset,
     Status,
 )
+from .tournament import (
+    EventPlan,
+    FakeTournament,
+    FakeTournamentEvent,
+    generate_tournament,
+)
 
 __all__ = [
     "FAILED_TO_APPEAR",
     "MEDICAL_WITHDRAWAL",
     "Body",
     "Delay",
+    "EventPlan",
     "FakeEvent",
     "FakeFtlServer",
+    "FakeTournament",
+    "FakeTournamentEvent",
     "Fault",
     "RecordedRequest",
     "Redirect",
@@ -48,6 +57,7 @@ __all__ = [
     "Status",
     "fencer_totals",
     "generate_event",
+    "generate_tournament",
     "render_login_page",
     "render_pool_fragment",
     "render_pools_page",

@@ -1,25 +1,44 @@
-"""The bundle's JSON Schema, generated from the models and shipped as ``bundle.schema.json``.
+"""The bundles' JSON Schemas, generated from the models and shipped beside this module.
 
-Regenerate after changing ``ftl_scraper/models/pools.py``: ``python -m ftl_scraper.output.schema``.
+Regenerate after changing ``ftl_scraper/models/``: ``python -m ftl_scraper.output.schema``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
 
-from ftl_scraper.models import bundle_json_schema
+from ftl_scraper.models import bundle_json_schema, event_json_schema, tournament_event_json_schema
 
 SCHEMA_FILE = "bundle.schema.json"
+EVENT_SCHEMA_FILE = "event.schema.json"
+TOURNAMENT_EVENT_SCHEMA_FILE = "tournament_event.schema.json"
+
+#: every shipped schema file and the model schema it holds
+SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
+    SCHEMA_FILE: bundle_json_schema,
+    EVENT_SCHEMA_FILE: event_json_schema,
+    TOURNAMENT_EVENT_SCHEMA_FILE: tournament_event_json_schema,
+}
+
+
+def render_schema(file_name: str) -> str:
+    return json.dumps(SCHEMAS[file_name](), indent=2, sort_keys=True) + "\n"
 
 
 def render_bundle_schema() -> str:
-    return json.dumps(bundle_json_schema(), indent=2, sort_keys=True) + "\n"
+    return render_schema(SCHEMA_FILE)
+
+
+def load_schema(file_name: str) -> dict[str, Any]:
+    """A shipped schema, as installed with the package."""
+    text = files(__package__).joinpath(file_name).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def load_bundle_schema() -> dict[str, Any]:
-    """The shipped schema, as installed with the package."""
-    text = files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    """The shipped pool-round schema, as installed with the package."""
+    return load_schema(SCHEMA_FILE)

@@ -1,0 +1,203 @@
+"""What the `event` and `tournament` spiders share: fetch an event's page, final results and every
+pool round it links, and hand each page (or its failure) to the pipeline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
+from twisted.python.failure import Failure
+
+from ftl_scraper.errors import EventPageParseError, FtlError, HostUnavailableError
+from ftl_scraper.fetching.downloader import CrawlStopping, discard_queued_requests
+from ftl_scraper.fetching.failures import error_from_failure
+from ftl_scraper.items import (
+    EventPageRead,
+    FailedEventPage,
+    FailedPage,
+    FinalResultsPage,
+    PageKind,
+    PoolFragmentPage,
+    PoolIdsPage,
+    PoolResultsPage,
+)
+from ftl_scraper.parsers import EventPage, parse_event_page, parse_pool_ids
+from ftl_scraper.site.urls import EventUrls, classify_ftl_url
+
+logger = logging.getLogger(__name__)
+
+# which page a request fetches, for its errback
+_PAGE_KIND_META = "ftl_page_kind"
+# Deeper pages first: an event's pools go out before the next event's page, so events finish
+# (and are exported) one after another instead of all near the end; the queue stays full anyway.
+_PRIORITY = {
+    PageKind.SCHEDULE: 0,
+    PageKind.EVENT_PAGE: 1,
+    PageKind.FINAL_RESULTS: 1,
+    PageKind.POOL_IDS: 2,
+    PageKind.POOL_RESULTS: 2,
+    PageKind.POOL_FRAGMENT: 3,
+}
+
+
+class EventPagesSpider(scrapy.Spider):
+    """Base of the spiders that crawl whole events; subclasses say which events."""
+
+    base_url: str
+    force_refresh: bool = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: every page that could not be fetched or read, in the order it failed
+        self.errors: list[FtlError] = []
+        #: how many bundles the crawl should export; None until known (tournament: the schedule)
+        self.expected_item_count: int | None = None
+
+    def event_requests(self, event_id: str, page_url: str | None = None) -> Iterator[scrapy.Request]:
+        """The event page (``page_url``, else its results page) and its final results JSON."""
+        urls = EventUrls(self.base_url, event_id)
+        yield self.ftl_request(
+            page_url or urls.results_page, PageKind.EVENT_PAGE, self.parse_event_page, event_id=event_id
+        )
+        yield self.final_results_request(event_id)
+
+    def final_results_request(self, event_id: str) -> scrapy.Request:
+        return self.ftl_request(
+            EventUrls(self.base_url, event_id).results_data,
+            PageKind.FINAL_RESULTS,
+            self.parse_final_results,
+            event_id=event_id,
+        )
+
+    def parse_event_page(self, response: Response, event_id: str) -> Iterator[Any]:
+        try:
+            page = self.read_event_page(response, event_id)
+        except FtlError as error:
+            yield from self.page_failed(PageKind.EVENT_PAGE, error, event_id=event_id)
+            return
+        yield from self.event_page_read(response.url, page)
+
+    def read_event_page(self, response: Response, event_id: str) -> EventPage:
+        """Parse an event page, checking where a redirect (``/events/view``) landed."""
+        try:
+            landed_on = classify_ftl_url(response.url).event_id
+        except FtlError:
+            landed_on = None
+        if landed_on != event_id:
+            raise EventPageParseError(
+                "the event's page redirected away from the event", event_id=event_id, url=response.url
+            )
+        return parse_event_page(response.text, event_id, url=response.url)
+
+    def event_page_read(self, url: str, page: EventPage) -> Iterator[Any]:
+        """Hand the read page over, then fetch every pool round it links, in tab order."""
+        yield EventPageRead(page.event_id, url=url, page=page)
+        urls = EventUrls(self.base_url, page.event_id)
+        for pool_round_id in page.pool_round_ids:
+            round_urls = urls.pool_round(pool_round_id)
+            ids = {"event_id": page.event_id, "pool_round_id": pool_round_id}
+            yield self.ftl_request(
+                round_urls.pool_ids_page, PageKind.POOL_IDS, self.parse_pool_ids_page, **ids
+            )
+            yield self.ftl_request(
+                round_urls.results_data, PageKind.POOL_RESULTS, self.parse_pool_results, **ids
+            )
+        self.crawler.stats.inc_value("ftl/rounds_found", len(page.pool_round_ids))
+
+    def parse_final_results(self, response: Response, event_id: str) -> Iterator[FinalResultsPage]:
+        yield FinalResultsPage(event_id, url=response.url, body=response.body)
+
+    def parse_pool_ids_page(self, response: Response, event_id: str, pool_round_id: str) -> Iterator[Any]:
+        try:
+            pool_ids = parse_pool_ids(response.text)
+        except FtlError as error:
+            yield from self.page_failed(
+                PageKind.POOL_IDS, error.with_context(url=response.url), event_id, pool_round_id
+            )
+            return
+        yield PoolIdsPage(event_id, pool_round_id, url=response.url, pool_ids=pool_ids)
+        round_urls = EventUrls(self.base_url, event_id).pool_round(pool_round_id)
+        for pool_id in pool_ids:
+            yield self.ftl_request(
+                round_urls.pool_fragment(pool_id),
+                PageKind.POOL_FRAGMENT,
+                self.parse_pool_fragment,
+                event_id=event_id,
+                pool_round_id=pool_round_id,
+                pool_id=pool_id,
+            )
+
+    def parse_pool_fragment(
+        self, response: Response, event_id: str, pool_round_id: str, pool_id: str
+    ) -> Iterator[PoolFragmentPage]:
+        yield PoolFragmentPage(event_id, pool_round_id, url=response.url, pool_id=pool_id, html=response.text)
+
+    def parse_pool_results(
+        self, response: Response, event_id: str, pool_round_id: str
+    ) -> Iterator[PoolResultsPage]:
+        yield PoolResultsPage(event_id, pool_round_id, url=response.url, body=response.body)
+
+    def on_request_failed(self, failure: Failure) -> Iterator[Any]:
+        error = self.error_of(failure)
+        if error is not None:
+            request = failure.request  # type: ignore[attr-defined]
+            yield from self.page_failed(request.meta[_PAGE_KIND_META], error, **request.cb_kwargs)
+
+    def on_crawl_page_failed(self, failure: Failure) -> None:
+        """Errback of a page no event waits for (the schedule): its failure is the crawl's."""
+        error = self.error_of(failure)
+        if error is not None:
+            self.record_error(error)
+
+    @staticmethod
+    def error_of(failure: Failure) -> FtlError | None:
+        """The project's error for a failed request; None when the crawl dropped it on stopping."""
+        if failure.check(CrawlStopping):
+            return None  # not a cause of its own
+        request = failure.request  # type: ignore[attr-defined]
+        return error_from_failure(failure, url=request.url, timeout=request.meta.get("download_timeout"))
+
+    def page_failed(
+        self,
+        kind: PageKind,
+        error: FtlError,
+        event_id: str,
+        pool_round_id: str | None = None,
+        pool_id: str | None = None,
+    ) -> Iterator[Any]:
+        """Record the failure, and hand it to the pipeline so the event still completes."""
+        self.record_error(error.with_context(event_id=event_id, pool_round_id=pool_round_id, pool_id=pool_id))
+        url = error.url or ""
+        if pool_round_id is None:
+            yield FailedEventPage(kind, event_id, url=url, error=error)
+        else:
+            yield FailedPage(kind, event_id, pool_round_id, url=url, error=error, pool_id=pool_id)
+
+    def record_error(self, error: FtlError) -> None:
+        """Keep a failed page; the crawl goes on unless FTL itself stopped answering."""
+        self.errors.append(error)
+        self.crawler.stats.inc_value("ftl/errors")
+        logger.error("%s", error)
+        if isinstance(error, HostUnavailableError) and self.crawler.engine.running:
+            # every further page would fail the same way: stop, keeping the events exported so far
+            discard_queued_requests(self.crawler)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="ftl_unavailable"))
+
+    def ftl_request(
+        self, url: str, kind: PageKind, callback: Any, errback: Any = None, **cb_kwargs: str
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=errback or self.on_request_failed,
+            cb_kwargs=cb_kwargs,
+            priority=_PRIORITY[kind],
+            meta={"force_refresh": self.force_refresh, _PAGE_KIND_META: kind},
+            # a page's path names its event (and round), so no two events share a page; the dupe
+            # filter could only drop a page without telling its errback, leaving its event open
+            dont_filter=True,
+        )
