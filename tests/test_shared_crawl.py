@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -14,8 +13,7 @@ import pytest
 
 from ftl_scraper.distributed.host_slots import HostSlots
 from tests.fakeftl import EventPlan, FakeEvent, FakeFtlServer, FakeTournament, generate_tournament
-from tests.redis_service import RedisService
-from tests.services import clean_environment
+from tests.redis_service import RedisService, start_worker
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_CAP = 3  # below one worker's own cap (8): only the shared slots can hold it across workers
@@ -39,25 +37,6 @@ def page_count(tournament: FakeTournament) -> int:
     """The schedule, then per event its page and results JSON and each round's pools page,
     fragments and results JSON (ground truth from the stand-in, as the tournament tests count)."""
     return 1 + sum(2 + sum(len(r.pools) + 2 for r in event.rounds) for event in tournament.events)
-
-
-def start_worker(
-    spider: str, arguments: dict[str, str], settings: dict[str, str], output: Path
-) -> subprocess.Popen[str]:
-    """``scrapy crawl`` as one worker of a shared crawl, in a process of its own."""
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", str(output)]
-    for name, value in arguments.items():
-        command += ["-a", f"{name}={value}"]
-    for name, value in {"FTL_SCHEDULER": "redis", "HTTPCACHE_ENABLED": "0", **settings}.items():
-        command += ["-s", f"{name}={value}"]
-    return subprocess.Popen(
-        command,
-        cwd=REPO_ROOT,
-        env=clean_environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def start_tournament_worker(

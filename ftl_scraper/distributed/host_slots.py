@@ -36,7 +36,7 @@ end
 return 0
 """
 _FIRST_WAIT = 0.002
-_LONGEST_WAIT = 0.05
+_LONGEST_WAIT = 0.01
 
 
 class HostSlots:

@@ -10,8 +10,9 @@ Its Scheduler would also spread a unit's pages over all workers, so none could a
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
-from collections import deque
 from typing import Any, Self
 
 from pydantic import BaseModel
@@ -32,7 +33,7 @@ POLL_INTERVAL = 0.1
 class RedisUnitScheduler:
     """Unit-starting requests go to the shared queue (once across workers, by the unit's name,
     whatever ``dont_filter`` says: every worker yields the same start requests); a unit's
-    other requests stay in this worker's memory and go first, so a claimed unit is finished soon.
+    other requests stay in this worker's memory (by priority) and go before any new unit.
     Start requests that name no unit are crawled by one worker, the first to offer them.
 
     The worker ends (reason ``finished``) when no unit is waiting and no worker is busy.
@@ -41,7 +42,9 @@ class RedisUnitScheduler:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.server = connect(crawler.settings["REDIS_URL"])
-        self.local: deque[Request] = deque()
+        #: this worker's requests: (-priority, arrival, request), so higher priority first, then FIFO
+        self.local: list[tuple[int, int, Request]] = []
+        self._arrival = itertools.count()
         self.crawl: RedisCrawl
         self.dupefilter: RFPDupeFilter
         self._lease_task: asyncio.Task[None] | None = None
@@ -93,12 +96,12 @@ class RedisUnitScheduler:
             return False  # every worker runs start(); the seed's owner alone crawls it
         if not request.dont_filter and self.dupefilter.request_seen(request):
             return False
-        self.local.append(request)
+        heapq.heappush(self.local, (-request.priority, next(self._arrival), request))
         return True
 
     def next_request(self) -> Request | None:
         if self.local:
-            return self.local.popleft()
+            return heapq.heappop(self.local)[2]
         # Scrapy asks for requests until 16 are active: claiming on every ask would let the
         # first worker hoard the queue. A worker takes a unit only when what it holds could not
         # keep the shared host cap busy, so the units spread over the workers.
