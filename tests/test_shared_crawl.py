@@ -10,10 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy.settings import Settings
 
 from ftl_scraper.distributed.host_slots import HostSlots
+from ftl_scraper.distributed.redis_crawl import check_shared_crawl_settings
+from ftl_scraper.errors import InvalidArgumentError
 from tests.fakeftl import EventPlan, FakeEvent, FakeFtlServer, FakeTournament, generate_tournament
 from tests.redis_service import RedisService, start_worker
+from tests.services import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_CAP = 3  # below one worker's own cap (8): only the shared slots can hold it across workers
@@ -130,3 +134,26 @@ def test_a_spider_without_units_is_crawled_by_one_worker(
     assert written == [[fake_event.expected_bundle()]]
     assert len(paths) == len(fake_event.pools) + 2
     assert max(Counter(paths).values()) == 1
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"FTL_SCHEDULER": "redsi"}, "FTL_SCHEDULER must be 'redis' or unset, got 'redsi'"),
+        ({"FTL_SCHEDULER": "redis", "REDIS_URL": "http://x"}, "REDIS_URL 'http://x' is not a Redis URL"),
+        (
+            {"FTL_SCHEDULER": "redis", "REDIS_URL": f"redis://:s3cret@127.0.0.1:{free_port()}/0"},
+            "cannot reach Redis at redis://:***@127.0.0.1:",
+        ),
+    ],
+)
+def test_shared_crawl_settings_are_checked_before_the_crawl(settings: dict[str, str], message: str) -> None:
+    with pytest.raises(InvalidArgumentError) as refused:
+        check_shared_crawl_settings(Settings(settings))
+    assert str(refused.value).startswith(message)
+    assert "s3cret" not in str(refused.value)
+
+
+def test_a_reachable_redis_passes_the_check(redis_service: RedisService) -> None:
+    check_shared_crawl_settings(Settings({"FTL_SCHEDULER": "redis", "REDIS_URL": redis_service.url}))
+    check_shared_crawl_settings(Settings({}))

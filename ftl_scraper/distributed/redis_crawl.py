@@ -11,6 +11,7 @@ import hashlib
 import json
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 import redis
 from scrapy import Spider
@@ -75,14 +76,34 @@ for i = 2, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 
 def connect(redis_url: str) -> redis.Redis:
     """A client for ``REDIS_URL``; a wrong URL or an unreachable server is one readable error."""
+    where = redacted_url(str(redis_url))
     try:
         server = redis.Redis.from_url(redis_url, socket_connect_timeout=5)
         server.ping()
     except ValueError as error:
-        raise InvalidArgumentError(f"REDIS_URL {redis_url!r} is not a Redis URL: {error}") from None
+        raise InvalidArgumentError(f"REDIS_URL {where!r} is not a Redis URL: {error}") from None
     except redis.RedisError as error:
-        raise InvalidArgumentError(f"cannot reach Redis at {redis_url}: {error}") from None
+        raise InvalidArgumentError(f"cannot reach Redis at {where}: {error}") from None
     return server
+
+
+def redacted_url(url: str) -> str:
+    """``url`` without the password a Redis URL may carry (``redis://:secret@host``)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=f"{parts.username or ''}:***@{parts.hostname}:{parts.port}").geturl()
+
+
+def check_shared_crawl_settings(settings: Any) -> None:
+    """``FTL_SCHEDULER`` is unset or ``redis``, and then ``REDIS_URL`` answers: checked before the
+    crawl, so a typo or a Redis that is down is one line, not a crawl that runs alone."""
+    scheduler = settings.get("FTL_SCHEDULER")
+    if scheduler in (None, ""):
+        return
+    if scheduler != "redis":
+        raise InvalidArgumentError(f"FTL_SCHEDULER must be 'redis' or unset, got {scheduler!r}")
+    connect(settings.get("REDIS_URL")).close()
 
 
 def crawl_key(spider: Spider, arguments: dict[str, Any], crawl_id: str | None) -> str:
