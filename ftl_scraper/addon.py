@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scrapy.settings import BaseSettings
 
+from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.output.summary import quiet_scrapy_chatter
 
 
@@ -81,9 +82,10 @@ class FtlAddon:
     @staticmethod
     def _install_shared_crawl(settings: BaseSettings) -> None:
         # FTL_SCHEDULER=redis: several workers share one crawl through REDIS_URL (distributed/);
-        # the host cap middleware is off otherwise, closest to the network so cache hits take no slot
-        if settings.get("FTL_SCHEDULER") == "redis":
-            scheduler = "ftl_scraper.distributed.scheduler.RedisUnitScheduler"
-            settings.set("SCHEDULER", scheduler, priority="addon")
-        middlewares = settings["DOWNLOADER_MIDDLEWARES"]
-        middlewares["ftl_scraper.distributed.host_slots.SharedHostCapMiddleware"] = 960
+        # only then, as it needs the optional redis extra
+        if not is_shared_crawl(settings):
+            return
+        scheduler = "ftl_scraper.distributed.scheduler.RedisUnitScheduler"
+        settings.set("SCHEDULER", scheduler, priority="addon")
+        # closest to the network, so a cache hit takes no slot of the shared cap
+        settings["DOWNLOADER_MIDDLEWARES"]["ftl_scraper.distributed.host_slots.SharedHostCapMiddleware"] = 960

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
+from ftl_scraper.distributed.checks import check_shared_crawl_settings
 from ftl_scraper.distributed.host_slots import HostSlots
-from ftl_scraper.distributed.redis_crawl import check_shared_crawl_settings
 from ftl_scraper.errors import InvalidArgumentError
 from tests.fakeftl import EventPlan, FakeEvent, FakeFtlServer, FakeTournament, generate_tournament
 from tests.redis_service import RedisService, start_worker
@@ -157,3 +158,21 @@ def test_shared_crawl_settings_are_checked_before_the_crawl(settings: dict[str, 
 def test_a_reachable_redis_passes_the_check(redis_service: RedisService) -> None:
     check_shared_crawl_settings(Settings({"FTL_SCHEDULER": "redis", "REDIS_URL": redis_service.url}))
     check_shared_crawl_settings(Settings({}))
+
+
+def test_without_the_redis_extra_the_project_runs_and_says_what_to_install() -> None:
+    script = (
+        "import sys\n"
+        "sys.modules['redis'] = sys.modules['scrapy_redis'] = None  # as if not installed\n"
+        "import ftl_scraper.addon, ftl_scraper.commands.crawl, ftl_scraper.spiders\n"
+        "from ftl_scraper.distributed.checks import check_shared_crawl_settings\n"
+        "check_shared_crawl_settings({'FTL_SCHEDULER': 'redis'})\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1] == (
+        "ftl_scraper.errors.InvalidArgumentError: FTL_SCHEDULER=redis needs the redis extra "
+        "(redis is missing): pip install 'ftl_scraper[redis]'"
+    )

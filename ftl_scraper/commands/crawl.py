@@ -9,7 +9,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from ftl_scraper.distributed.redis_crawl import check_shared_crawl_settings
+from ftl_scraper.distributed.checks import check_shared_crawl_settings
 from ftl_scraper.errors import FtlError
 from ftl_scraper.output.summary import is_debug_run
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome

@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
+from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.distributed.redis_crawl import connect
 
 #: meta key holding the slot a request holds while it is downloaded
@@ -81,7 +82,7 @@ class SharedHostCapMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if settings.get("FTL_SCHEDULER") != "redis":
+        if not is_shared_crawl(settings):
             raise NotConfigured
         cap = settings.getint("FTL_SHARED_HOST_CAP") or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         # a slot outlives any download (timeout, then the retry wait is outside it) by a margin

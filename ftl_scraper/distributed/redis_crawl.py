@@ -19,12 +19,6 @@ from scrapy_redis.queue import FifoQueue
 
 from ftl_scraper.errors import InvalidArgumentError
 
-#: meta key naming the unit a request starts (e.g. "event <ID>"); set by the spider
-UNIT_META = "ftl_unit"
-#: meta key the scheduler sets on a unit's first request once a worker has claimed it, so a retry
-#: or a re-sent request of it (which copy the meta) stays with that worker
-CLAIMED_META = "ftl_unit_claimed"
-
 # Claim the next unit and mark this worker busy in one step, so no other worker can see the
 # queue empty and nobody busy in between. Leases are Redis-clock timestamps: a worker that dies
 # stops counting as busy once its lease runs out.
@@ -93,17 +87,6 @@ def redacted_url(url: str) -> str:
     if parts.password is None:
         return url
     return parts._replace(netloc=f"{parts.username or ''}:***@{parts.hostname}:{parts.port}").geturl()
-
-
-def check_shared_crawl_settings(settings: Any) -> None:
-    """``FTL_SCHEDULER`` is unset or ``redis``, and then ``REDIS_URL`` answers: checked before the
-    crawl, so a typo or a Redis that is down is one line, not a crawl that runs alone."""
-    scheduler = settings.get("FTL_SCHEDULER")
-    if scheduler in (None, ""):
-        return
-    if scheduler != "redis":
-        raise InvalidArgumentError(f"FTL_SCHEDULER must be 'redis' or unset, got {scheduler!r}")
-    connect(settings.get("REDIS_URL")).close()
 
 
 def crawl_key(spider: Spider, arguments: dict[str, Any], crawl_id: str | None) -> str:

@@ -22,7 +22,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from ftl_scraper.distributed.redis_crawl import CLAIMED_META, UNIT_META, RedisCrawl, connect, crawl_key
+from ftl_scraper.distributed.redis_crawl import RedisCrawl, connect, crawl_key
+from ftl_scraper.distributed.units import CLAIMED_META, UNIT_META
 
 logger = logging.getLogger(__name__)
 

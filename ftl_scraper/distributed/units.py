@@ -8,8 +8,13 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from ftl_scraper.distributed.redis_crawl import UNIT_META
+from ftl_scraper.distributed.checks import is_shared_crawl
 
+#: meta key naming the unit a request starts (e.g. "event <ID>"); set by the spider
+UNIT_META = "ftl_unit"
+#: meta key the scheduler sets on a unit's first request once a worker has claimed it, so a retry
+#: or a re-sent request of it (which copy the meta) stays with that worker
+CLAIMED_META = "ftl_unit_claimed"
 # The unit's opener carries no network traffic: Scrapy's data: handler answers it in-process.
 _OPENER_URL = "data:,"
 
@@ -23,7 +28,7 @@ class UnitsOfWork(scrapy.Spider):
 
     def unit_of_work(self, name: str, method: str, **kwargs: Any) -> Iterator[Any]:
         """What ``getattr(self, method)(**kwargs)`` yields, as unit ``name`` in a shared crawl."""
-        if self.settings.get("FTL_SCHEDULER") != "redis":
+        if not is_shared_crawl(self.settings):
             yield from getattr(self, method)(**kwargs)
             return
         yield scrapy.Request(
