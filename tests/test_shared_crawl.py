@@ -9,12 +9,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
+from scrapy import Request, Spider
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from ftl_scraper.distributed.checks import check_shared_crawl_settings
 from ftl_scraper.distributed.host_slots import HostSlots
+from ftl_scraper.distributed.scheduler import RedisUnitScheduler
+from ftl_scraper.distributed.units import UNIT_META
 from ftl_scraper.errors import InvalidArgumentError
 from tests.fakeftl import EventPlan, FakeEvent, FakeFtlServer, FakeTournament, generate_tournament
 from tests.redis_service import RedisService, start_worker
@@ -176,3 +181,68 @@ def test_without_the_redis_extra_the_project_runs_and_says_what_to_install() -> 
         "ftl_scraper.errors.InvalidArgumentError: FTL_SCHEDULER=redis needs the redis extra "
         "(redis is missing): pip install 'ftl_scraper[redis]'"
     )
+
+
+class _IdleEngine:
+    """What the scheduler asks of Scrapy's engine: how many requests this worker has in hand."""
+
+    class downloader:
+        active: ClassVar[set[Request]] = set()
+
+    class scraper:
+        slot = None
+
+
+def scheduler_for(redis_service: RedisService, crawl_id: str) -> RedisUnitScheduler:
+    crawler = get_crawler(Spider, {"REDIS_URL": redis_service.url, "FTL_CRAWL_ID": crawl_id})
+    crawler.spider = Spider(name="units")
+    crawler.engine = _IdleEngine()  # type: ignore[assignment]
+    scheduler = RedisUnitScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    return scheduler
+
+
+def start_request(url: str, unit: str | None = None) -> Request:
+    meta: dict[str, object] = {"is_start_request": True}
+    if unit:
+        meta[UNIT_META] = unit
+    return Request(url, meta=meta, dont_filter=True)
+
+
+def test_units_are_queued_once_and_a_claimed_unit_stays_with_its_worker(redis_service: RedisService) -> None:
+    crawl_id = f"units-{time.time()}"
+    first, second = scheduler_for(redis_service, crawl_id), scheduler_for(redis_service, crawl_id)
+    try:
+        # every worker's start() yields the same requests: the first worker to offer them wins
+        offered = {
+            name: [
+                scheduler.enqueue_request(start_request("https://ftl.test/schedule")),
+                scheduler.enqueue_request(start_request("https://ftl.test/a", unit="event A")),
+                scheduler.enqueue_request(start_request("https://ftl.test/b", unit="event B")),
+                scheduler.enqueue_request(start_request("https://ftl.test/results")),
+            ]
+            for name, scheduler in (("first", first), ("second", second))
+        }
+        assert offered == {"first": [True, True, True, True], "second": [False, False, False, False]}
+        # the seed (start requests naming no unit) is the first worker's alone
+        assert [first.next_request().url for _ in range(2)] == [
+            "https://ftl.test/schedule",
+            "https://ftl.test/results",
+        ]
+        assert second.has_pending_requests()  # the two units wait in Redis
+        # each unit once, in order, whoever claims it; a claimed unit that comes back (a retry,
+        # which copies its meta) stays with the worker that claimed it
+        claimed_by_second = second.next_request()
+        assert claimed_by_second.url == "https://ftl.test/a"
+        assert second.enqueue_request(claimed_by_second.copy())
+        assert second.next_request().url == "https://ftl.test/a"
+        assert first.next_request().url == "https://ftl.test/b"
+        assert first.next_request() is None
+        assert second.next_request() is None
+        assert not second.has_pending_requests()
+        # both busy with a unit: the first to go idle waits for the other, whose end is the crawl's
+        assert first.crawl.idle() == 1
+        assert second.crawl.idle() == 0
+    finally:
+        first.close("finished")
+        second.close("finished")

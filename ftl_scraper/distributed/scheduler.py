@@ -93,7 +93,8 @@ class RedisUnitScheduler:
                 return False  # another worker (or this one) queued this unit already
             self.crawler.stats.inc_value("ftl/shared/units_queued")
             return True
-        if request.meta.get("is_start_request") and not self.crawl.owns_seed():
+        is_seed = request.meta.get("is_start_request") and not request.meta.get(CLAIMED_META)
+        if is_seed and not self.crawl.owns_seed():
             return False  # every worker runs start(); the seed's owner alone crawls it
         if not request.dont_filter and self.dupefilter.request_seen(request):
             return False
