@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import defaultdict
 from typing import Self
 
 import redis
@@ -78,6 +79,9 @@ class SharedHostCapMiddleware:
 
     def __init__(self, slots: HostSlots) -> None:
         self.slots = slots
+        # This worker never holds more than the cap itself: its requests beyond it wait here,
+        # woken as one of its own slots frees, instead of all polling Redis.
+        self._own_slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(slots.cap))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -92,7 +96,14 @@ class SharedHostCapMiddleware:
     async def process_request(self, request: Request) -> None:
         if urlparse_cached(request).scheme not in ("http", "https"):
             return
-        request.meta[SLOT_META] = await self.slots.acquire(_host(request))
+        host = _host(request)
+        own_slots = self._own_slots[host]
+        await own_slots.acquire()
+        try:
+            request.meta[SLOT_META] = await self.slots.acquire(host)
+        except BaseException:  # cancelled while waiting (the crawl stopping): nothing is held
+            own_slots.release()
+            raise
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)
@@ -104,7 +115,9 @@ class SharedHostCapMiddleware:
     def _release(self, request: Request) -> None:
         slot = request.meta.pop(SLOT_META, None)
         if slot is not None:
-            self.slots.release(_host(request), slot)
+            host = _host(request)
+            self.slots.release(host, slot)
+            self._own_slots[host].release()
 
 
 def _host(request: Request) -> str:

@@ -1,4 +1,4 @@
-"""Small text helpers shared by the FTL parsers: whitespace and affiliations."""
+"""Small text helpers shared by the FTL parsers: whitespace, a node's first text, affiliations."""
 
 from __future__ import annotations
 
