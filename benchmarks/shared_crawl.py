@@ -6,7 +6,9 @@ From the repository root (needs Debian's redis-server and the test extra)::
 
 Each worker is a real ``scrapy crawl tournament -s FTL_SCHEDULER=redis ...`` child process; all of a
 run's workers start together. The stand-in FTL (``tests/fakeftl``) answers every request after
-``--latency`` seconds and counts requests per page and the peak in flight across all workers. A
+``--latency`` seconds and counts requests per page and the peak in flight across all workers (requests
+received and not yet being answered: the server notes a reply's end after its last write, when
+the client may already have sent its next one). A
 first row crawls the same tournament without Redis (one plain process) as the baseline. Figures
 are the medians of ``--repeat`` runs; "crawl" is first request to last response at the server,
 "wall" is first worker started to last worker exited (it includes starting Python and Scrapy).
@@ -100,7 +102,7 @@ def crawl_once(
         crawl=max(ends) - min(request.start for request in requests),
         pages=len(per_page),
         most_requests_per_page=max(per_page.values()),
-        peak_in_flight=server.peak_in_flight,
+        peak_in_flight=server.peak_awaiting_answer,
         events_per_worker=counts,
         events_exported=len(exported),
         exit_statuses=statuses,

@@ -78,7 +78,7 @@ def test_two_workers_share_one_crawl_each_page_once_and_the_cap_across_them(
         ]
         finished = [worker.communicate(timeout=120) for worker in workers]
         paths = [request.path for request in server.requests]
-        peak = server.peak_in_flight
+        peak = server.peak_awaiting_answer
         # a worker started once the crawl is over finds nothing to do, and ends
         late_output = tmp_path / "late.jsonl"
         late = start_tournament_worker(redis_service, server, tournament, late_output, "two-workers")
