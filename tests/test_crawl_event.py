@@ -11,8 +11,18 @@ from ftl_scraper.output.schema import EVENT_SCHEMA_FILE, load_schema
 from ftl_scraper.run.outcome import ExitStatus
 from ftl_scraper.spiders import EventSpider
 from tests.crawling import CrawlRun, crawl_spider
-from tests.fakeftl import Body, EventPlan, FakeFtlServer, FakeTournament, Status, generate_tournament
+from tests.fakeftl import (
+    Body,
+    EventPlan,
+    FakeFtlServer,
+    FakeTournament,
+    Status,
+    generate_event,
+    generate_tournament,
+)
 from tests.fakeftl.render import render_event_page
+from tests.fakeftl.server import JSON
+from tests.samples import real_sample
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +218,43 @@ async def test_links_to_another_events_rounds_are_not_followed(
 
     assert run.bundle == event.expected_bundle(tournament)
     assert ftl.hits(other_round) == 0
+
+
+@deferred_f_from_coro_f
+async def test_a_real_event_page_and_results_served_with_a_generated_round(
+    fake_ftl: FakeFtlServer, crawl_settings: Settings
+) -> None:
+    page = real_sample("event-results.html").read_bytes()
+    results = real_sample("event-results-data.json").read_bytes()
+    event_id, round_id = "1DAD5541330547AC9204125523A0C1A9", "BEFC1B852E51421BAC199870928AF198"
+    pool_round = generate_event(seed=8, pool_count=4, event_id=event_id, pool_round_id=round_id)
+    fake_ftl.add_event(pool_round)
+    fake_ftl.add_fault(f"/events/results/{event_id}", Body(page), forever=True)
+    fake_ftl.add_fault(f"/events/results/data/{event_id}", Body(results, content_type=JSON), forever=True)
+
+    run = await crawl_event(crawl_settings, url=fake_ftl.url(f"/pools/scores/{event_id}/{round_id}"))
+
+    bundle = run.bundle
+    assert (bundle["event_name"], bundle["event_time"], bundle["tournament_id"]) == (
+        "V2 Szpada Mężczyzn",
+        "Saturday, March 29, 2025 9:00 AM",
+        "D050FA69743A43B590473A6442DF7AF7",
+    )
+    assert bundle["pool_rounds"] == [pool_round.expected_bundle() | {"round_number": 1}]
+    assert bundle["tableau_ids"] == ["9E421190F4864D5894A5F24027185D36"]
+    assert len(bundle["final_results"]) == 53
+    assert [row["place_label"] for row in bundle["final_results"][:4]] == ["1", "2", "3T", "3T"]
+    assert bundle["complete"] is True
+
+
+@deferred_f_from_coro_f
+async def test_a_url_of_another_site_makes_no_request(
+    ftl: FakeFtlServer, tournament: FakeTournament, crawl_settings: Settings
+) -> None:
+    run = await crawl_event(
+        crawl_settings, url=f"https://other.example/events/view/{tournament.events[0].event_id}"
+    )
+
+    assert (run.items, ftl.requests) == ([], [])
+    assert run.outcome.status is ExitStatus.FAILED
+    assert run.outcome.headline.startswith(f"url must be on 127.0.0.1:{ftl.port} (FTL_BASE_URL)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema
@@ -15,7 +16,16 @@ from ftl_scraper.output.schema import TOURNAMENT_EVENT_SCHEMA_FILE, load_schema
 from ftl_scraper.run.outcome import ExitStatus
 from ftl_scraper.spiders import TournamentSpider
 from tests.crawling import CrawlRun, crawl_spider
-from tests.fakeftl import EventPlan, FakeFtlServer, FakeTournament, Status, generate_tournament
+from tests.fakeftl import (
+    Body,
+    EventPlan,
+    FakeFtlServer,
+    FakeTournament,
+    Status,
+    generate_event,
+    generate_tournament,
+)
+from tests.samples import real_sample
 
 
 @pytest.fixture(scope="module")
@@ -206,3 +216,56 @@ async def test_the_first_event_is_exported_before_the_crawl_has_every_page(
 
     assert len(requests_at_export) == len(tournament.events)
     assert requests_at_export[0] < page_count(tournament)
+
+
+@deferred_f_from_coro_f
+async def test_when_ftl_stops_answering_the_crawl_stops_and_fails(
+    ftl: FakeFtlServer, tournament: FakeTournament, crawl_settings: Settings
+) -> None:
+    ftl.add_fault("/pools/", Status(503), forever=True)
+    crawl_settings.set("FTL_RETRY_BACKOFF_BASE", 0.01, priority="cmdline")
+
+    run = await crawl_tournament(crawl_settings, tournament=tournament.tournament_id)
+
+    assert run.outcome.status is ExitStatus.FAILED
+    assert "FTL is not answering" in run.outcome.headline
+    assert run.stats["finish_reason"] == "ftl_unavailable"
+    # whatever was exported says what failed: every event with pools lost them
+    not_started = tournament.events[3].event_id
+    assert all(
+        not item["complete"] and item["errors"] for item in run.items if item["event_id"] != not_started
+    )
+
+
+@deferred_f_from_coro_f
+async def test_a_real_schedule_served_with_generated_events(
+    fake_ftl: FakeFtlServer, crawl_settings: Settings
+) -> None:
+    schedule = real_sample("schedule-excerpt.html").read_bytes()
+    # the six event IDs of the real excerpt, each given one generated round
+    event_ids = [match.decode() for match in re.findall(rb'id="ev_([0-9A-F]{32})"', schedule)]
+    tournament = generate_tournament(
+        [
+            EventPlan(rounds=[generate_event(seed=i, pool_count=2, event_id=e)])
+            for i, e in enumerate(event_ids)
+        ],
+        seed=3,
+    )
+    fake_ftl.add_tournament(tournament)
+    fake_ftl.add_fault(f"/tournaments/eventSchedule/{tournament.tournament_id}", Body(schedule), forever=True)
+
+    run = await crawl_tournament(crawl_settings, tournament=tournament.tournament_id, events="junior")
+
+    items = by_event(run.items)
+    assert sorted(items) == sorted(event_ids[2:])  # the four Junior events
+    assert [(items[e]["schedule_day"], items[e]["schedule_status"]) for e in event_ids[2:]] == [
+        ("Friday September 25, 2026", "Finished at 7:27 PM (236 competitors)"),
+        ("Saturday September 26, 2026", "Finished at 6:36 PM (194 competitors)"),
+        ("Sunday September 27, 2026", "Fencing elimination round"),
+        ("Sunday September 27, 2026", "Fencing elimination round"),
+    ]
+    for event in tournament.events[2:]:
+        expected = event.expected_tournament_item(tournament)
+        assert {k: v for k, v in items[event.event_id].items() if not k.startswith("schedule_")} == {
+            k: v for k, v in expected.items() if not k.startswith("schedule_")
+        }

@@ -9,6 +9,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from ftl_scraper.config import check_settings, with_project_defaults
 from ftl_scraper.distributed.checks import check_shared_crawl_settings
 from ftl_scraper.errors import FtlError
 from ftl_scraper.output.summary import is_debug_run
@@ -48,11 +49,14 @@ class Command(ScrapyCrawlCommand):
         arguments_model: type[SpiderArguments] | None = getattr(spider_class, "arguments_model", None)
         if arguments_model is not None:
             try:
-                arguments_model.parse(opts.spargs).check_host(self.settings["FTL_BASE_URL"])
+                base_url = with_project_defaults(self.settings).get("FTL_BASE_URL")
+                arguments_model.parse(opts.spargs).check_host(base_url)
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return
         try:
+            # before the crawl: a bad setting makes no request and leaves any output file alone
+            check_settings(self.settings)
             check_shared_crawl_settings(self.settings)
         except FtlError as error:
             self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))

@@ -9,7 +9,6 @@ from pydantic import ValidationError
 from scrapy.exceptions import DropItem, NotConfigured
 
 from ftl_scraper.errors import FtlError, ParseError
-from ftl_scraper.items import FailedPage, PoolFragmentPage, PoolIdsPage, PoolResultsPage
 from ftl_scraper.pipelines.pool_round_assembly import PoolRoundAssembly, PoolRoundPageItem
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ class PoolsBundlePipeline:
         return self.crawler.spider  # type: ignore[return-value]
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PoolIdsPage | PoolFragmentPage | PoolResultsPage | FailedPage):
+        if not isinstance(item, PoolRoundPageItem):
             raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
         key = (item.event_id, item.pool_round_id)
         if key in self.emitted:

@@ -8,12 +8,11 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from ftl_scraper.errors import InvalidArgumentError
-from ftl_scraper.site.ids import FTL_ID
+from ftl_scraper.site.ids import FTL_ID, FTL_ID_ANY_CASE
 
 DEFAULT_BASE_URL = "https://www.fencingtimelive.com"
 
-_FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
-_ID = "[0-9A-Fa-f]{32}"
+_ID = FTL_ID_ANY_CASE
 
 #: what a link points at, coarsest first: a whole tournament, one event, or one round of it
 LinkKind = Literal["tournament", "event", "pool_round", "tableau"]
@@ -98,7 +97,7 @@ def classify_ftl_url(url: str) -> FtlLink:
         return FtlLink(
             kind=kind,
             url=text,
-            path=_FTL_ID.sub(lambda found: found[0].upper(), path),
+            path=FTL_ID.sub(lambda found: found[0].upper(), path),
             tournament_id=ids.get("tournament"),
             event_id=ids.get("event"),
             pool_round_id=ids.get("round"),

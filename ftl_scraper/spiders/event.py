@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import scrapy
-from scrapy.crawler import Crawler
 
-from ftl_scraper.site.urls import EVENT_ROUTER_PATH, classify_ftl_url, normalize_base_url
+from ftl_scraper.site.urls import EVENT_ROUTER_PATH, classify_ftl_url
 from ftl_scraper.spiders.arguments import EventArguments
 from ftl_scraper.spiders.event_pages import EventPagesSpider
 
@@ -22,6 +21,7 @@ class EventSpider(EventPagesSpider):
     name = "event"
     #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[EventArguments]] = EventArguments
+    arguments: EventArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
@@ -32,14 +32,10 @@ class EventSpider(EventPagesSpider):
         self.force_refresh = self.arguments.force_refresh
         self.expected_item_count = 1
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
-        spider.arguments.check_host(spider.base_url)
-        return spider
-
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.url_on_ftl():
+            return
+        self.crawler.stats.set_value("ftl/events_found", 1)
         for request in self.event_requests(self.event_id, self._page_url()):
             yield request
 

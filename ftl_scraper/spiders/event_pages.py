@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 import scrapy
@@ -26,28 +27,24 @@ from ftl_scraper.items import (
     PoolResultsPage,
 )
 from ftl_scraper.parsers import EventPage, parse_event_page, parse_pool_ids
-from ftl_scraper.site.urls import EventUrls, classify_ftl_url
+from ftl_scraper.site.urls import EventUrls, classify_ftl_url, normalize_base_url
+from ftl_scraper.spiders.arguments import SpiderArguments
 
 logger = logging.getLogger(__name__)
 
 # which page a request fetches, for its errback
 _PAGE_KIND_META = "ftl_page_kind"
-# Deeper pages first: an event's pools go out before the next event's page, so events finish
-# (and are exported) one after another instead of all near the end; the queue stays full anyway.
-_PRIORITY = {
-    PageKind.SCHEDULE: 0,
-    PageKind.EVENT_PAGE: 1,
-    PageKind.FINAL_RESULTS: 1,
-    PageKind.POOL_IDS: 2,
-    PageKind.POOL_RESULTS: 2,
-    PageKind.POOL_FRAGMENT: 3,
-}
+# Pages that reveal further pages (the schedule, event pages, pools pages) go out first, so the
+# queue never runs dry while the cap has room; the pages that only complete an event (pools,
+# results JSON) follow in schedule order, so events finish, and are exported, one after another.
+_DISCOVERY_PAGES = frozenset({PageKind.SCHEDULE, PageKind.EVENT_PAGE, PageKind.POOL_IDS})
+_DISCOVERY_PRIORITY = 1_000_000
 
 
 class EventPagesSpider(scrapy.Spider):
     """Base of the spiders that crawl whole events; subclasses say which events."""
 
-    base_url: str
+    arguments: SpiderArguments
     force_refresh: bool = False
 
     def __init__(self) -> None:
@@ -56,6 +53,23 @@ class EventPagesSpider(scrapy.Spider):
         self.errors: list[FtlError] = []
         #: how many bundles the crawl should export; None until known (tournament: the schedule)
         self.expected_item_count: int | None = None
+        #: each event's place on the schedule: earlier events' pages go first
+        self.event_order: dict[str, int] = {}
+
+    @cached_property
+    def base_url(self) -> str:
+        # read once the crawl has started: the spider is made before the addon sets the defaults
+        return normalize_base_url(self.crawler.settings.get("FTL_BASE_URL"))
+
+    def url_on_ftl(self) -> bool:
+        """Whether the ``url`` argument is on FTL_BASE_URL's host (``scrapy crawl`` checks it up
+        front; this covers crawls started from Python); records the error when it is not."""
+        try:
+            self.arguments.check_host(self.base_url)
+        except FtlError as error:
+            self.record_error(error)
+            return False
+        return True
 
     def event_requests(self, event_id: str, page_url: str | None = None) -> Iterator[scrapy.Request]:
         """The event page (``page_url``, else its results page) and its final results JSON."""
@@ -187,6 +201,11 @@ class EventPagesSpider(scrapy.Spider):
             discard_queued_requests(self.crawler)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="ftl_unavailable"))
 
+    def _priority(self, kind: PageKind, event_id: str | None) -> int:
+        if kind in _DISCOVERY_PAGES:
+            return _DISCOVERY_PRIORITY
+        return -self.event_order.get(event_id or "", 0)
+
     def ftl_request(
         self, url: str, kind: PageKind, callback: Any, errback: Any = None, **cb_kwargs: str
     ) -> scrapy.Request:
@@ -195,7 +214,7 @@ class EventPagesSpider(scrapy.Spider):
             callback=callback,
             errback=errback or self.on_request_failed,
             cb_kwargs=cb_kwargs,
-            priority=_PRIORITY[kind],
+            priority=self._priority(kind, cb_kwargs.get("event_id")),
             meta={"force_refresh": self.force_refresh, _PAGE_KIND_META: kind},
             # a page's path names its event (and round), so no two events share a page; the dupe
             # filter could only drop a page without telling its errback, leaving its event open

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import scrapy
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from ftl_scraper.distributed.units import UnitsOfWork
 from ftl_scraper.errors import EventPageParseError, FtlError, ScheduleParseError
 from ftl_scraper.items import EventScheduled, PageKind
 from ftl_scraper.parsers import EventPage, ScheduledEvent, parse_schedule
-from ftl_scraper.site.urls import EventUrls, normalize_base_url, schedule_url
+from ftl_scraper.site.urls import EventUrls, schedule_url
 from ftl_scraper.spiders.arguments import TournamentArguments
 from ftl_scraper.spiders.event_pages import EventPagesSpider
 
@@ -28,6 +27,7 @@ class TournamentSpider(EventPagesSpider, UnitsOfWork):
     name = "tournament"
     #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[TournamentArguments]] = TournamentArguments
+    arguments: TournamentArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
@@ -39,14 +39,9 @@ class TournamentSpider(EventPagesSpider, UnitsOfWork):
         #: the event page read to find the tournament, kept so it is not fetched twice
         self._first_event_page: tuple[str, EventPage] | None = None
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
-        spider.arguments.check_host(spider.base_url)
-        return spider
-
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.url_on_ftl():
+            return
         if self.tournament_id is not None:
             yield self._schedule_request(self.tournament_id)
             return
@@ -93,6 +88,7 @@ class TournamentSpider(EventPagesSpider, UnitsOfWork):
             )
             return
         self.expected_item_count = len(events)
+        self.event_order = {event.event_id: index for index, event in enumerate(events)}
         for event in events:
             if self._first_event_page and self._first_event_page[1].event_id == event.event_id:
                 yield EventScheduled(self.tournament_id, event)

@@ -11,12 +11,14 @@ import hashlib
 import json
 from collections.abc import Sequence
 from html import escape
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ftl_scraper.models import Pool, PoolBout, PoolFencer, Referee
 
 from .event import FakeEvent
-from .tournament import FakeTournament, FakeTournamentEvent
+
+if TYPE_CHECKING:
+    from .tournament import FakeTournament, FakeTournamentEvent
 
 BUILD_COMMENT = "<!-- 2.0.20260324.234858 -->"
 DEFAULT_CSRF_TOKEN = "fAk3Tok3n-Q9x2LmVb7Rw4Ns8Hc1Jd6Kp0Ze"

@@ -188,6 +188,10 @@ class FakeFtlServer:
         self.login_count = 0
         for event in events:
             self.add_event(event)
+        # what reset() goes back to: the construction-time events and accounts
+        self._initial_pages = dict(self._pages)
+        self._initial_routes = dict(self._routes)
+        self._initial_accounts = dict(self.accounts)
 
     # -- lifecycle
 
@@ -323,7 +327,8 @@ class FakeFtlServer:
             return sum(1 for request in self.requests if matches(request.path))
 
     def reset(self, *, drain_timeout: float = 2.0) -> None:
-        """Forget requests, faults, sessions and counters; restore latency and require_login.
+        """Forget requests, faults, sessions, counters and events added since; restore latency,
+        require_login and the accounts given to the constructor.
 
         Waits up to ``drain_timeout`` for requests still being answered (a delayed response
         from an earlier test) so they do not count towards the next test's ``peak_in_flight``.
@@ -337,6 +342,9 @@ class FakeFtlServer:
             self.peak_awaiting_answer = self.awaiting_answer
             self.login_count = 0
             self.latency, self.require_login = self._defaults
+            self.accounts = dict(self._initial_accounts)
+            self._pages = dict(self._initial_pages)
+            self._routes = dict(self._initial_routes)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -431,12 +439,14 @@ class FakeFtlServer:
             return _Reply(200, render_home_page().encode())
         page = self._data_page(route)
         with self._lock:
-            routed = self._routes.get(_ID_PATTERN.sub(lambda match: match[0].upper(), route.rstrip("/")))
-        if page is None and routed is None:
+            reply = self._routes.get(_ID_PATTERN.sub(lambda match: match[0].upper(), route.rstrip("/")))
+        if page is not None:
+            reply = _Reply(200, page[0], page[1])
+        if reply is None:
             return _Reply(404, b"<h1>Not Found</h1>")
         if self.require_login and not self._is_authenticated(sid):
             return _Reply(302, headers=[("Location", login_return_path(path))])
-        return _Reply(200, page[0], page[1]) if page is not None else routed
+        return reply
 
     def _data_page(self, route: str) -> tuple[bytes, str] | None:
         for pattern, kind in ((_FRAGMENT, "scores"), (_POOLS_PAGE, "scores"), (_RESULTS, "results")):

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from ftl_scraper.models import EventBundle, FinalResult, TournamentEvent
 
 from .event import FakeEvent, generate_event
+from .render import tableau_round_id
 
 EventState = Literal["finished", "pools", "not_started"]
 
@@ -50,6 +51,9 @@ class EventPlan:
     state: EventState = "finished"
     name: str | None = None
     pool_count: int = 3
+    #: the schedule's day heading and start time; by default two events a day in October 2026
+    day: str | None = None
+    start_time: str | None = None
 
 
 @dataclass
@@ -127,16 +131,18 @@ def generate_tournament(
     seed: int = 1,
     name: str = "Invented Autumn Cup 2026",
     tournament_id: str | None = None,
+    date_range: str = "October 3 - 5, 2026",
 ) -> FakeTournament:
     """Invent a tournament whose events follow ``plans``, two events a day in plan order."""
     rng = random.Random(seed)
     tournament = FakeTournament(
         tournament_id=(tournament_id or _new_id(rng)).upper(),
         name=name,
-        date_range="October 3 - 5, 2026",
+        date_range=date_range,
     )
     for index, plan in enumerate(plans):
-        day, start_time = _DAYS[min(index // 2, len(_DAYS) - 1)], _START_TIMES[index % len(_START_TIMES)]
+        day = plan.day or _DAYS[min(index // 2, len(_DAYS) - 1)]
+        start_time = plan.start_time or _START_TIMES[index % len(_START_TIMES)]
         event_name = plan.name or _EVENT_NAMES[index % len(_EVENT_NAMES)]
         if isinstance(plan.rounds, int):
             event_id = _new_id(rng)
@@ -169,7 +175,8 @@ def generate_tournament(
             round_.event_name = event_name
             round_.event_time = event.event_time
         if event.state == "finished":
-            event.tableau_ids = [_new_id(rng)]
+            # the DE round the pools pages' Tableau tab links to
+            event.tableau_ids = [tableau_round_id(rounds[-1].pool_round_id)]
             event.final_results_json = _final_results_json(rounds[-1])
             event.final_results = _expected_final_results(event.final_results_json)
         tournament.events.append(event)
