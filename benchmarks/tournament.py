@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.run import TIMER_EXTENSION, run_process  # noqa: E402
+from benchmarks.run import TIMER_EXTENSION, run_process, setting_value  # noqa: E402
 from tests.fakeftl import EventPlan, FakeFtlServer, FakeTournament, generate_tournament  # noqa: E402
 
 
@@ -48,7 +49,11 @@ class TournamentRun:
 
 
 def crawl(
-    server: FakeFtlServer, tournament: FakeTournament, concurrency: int, workdir: Path
+    server: FakeFtlServer,
+    tournament: FakeTournament,
+    concurrency: int,
+    workdir: Path,
+    extra_settings: Sequence[tuple[str, str]] = (),
 ) -> TournamentRun:
     output, timing_file = workdir / "tournament.jsonl", workdir / "timing.json"
     command = [
@@ -63,6 +68,7 @@ def crawl(
         ("FTL_PROGRESS", "False"),
         ("EXTENSIONS", json.dumps({TIMER_EXTENSION: 0})),
         ("BENCHMARK_TIMING_FILE", str(timing_file)),
+        *extra_settings,
     ):
         command += ["-s", f"{name}={value}"]
     server.reset()  # forgets the tournament too: serve it again
@@ -101,6 +107,14 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--set",
+        type=setting_value,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra -s setting",
+    )
     options = parser.parse_args()
     tournament = generate_tournament(
         [EventPlan(rounds=options.rounds, pool_count=options.pools) for _ in range(options.events)], seed=7
@@ -109,7 +123,7 @@ def main() -> None:
     with FakeFtlServer(latency=options.latency) as server:
         for _ in range(options.repeat):
             with tempfile.TemporaryDirectory(prefix="ftl-bench-") as workdir:
-                runs.append(crawl(server, tournament, options.concurrency, Path(workdir)))
+                runs.append(crawl(server, tournament, options.concurrency, Path(workdir), options.set))
     requests = runs[0].requests
     ideal = options.latency * math.ceil(requests / options.concurrency)
     crawl_seconds = statistics.median(run.crawl_seconds for run in runs)
