@@ -8,6 +8,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from ftl_scraper.config import FtlSettings
+from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.fetching.cache import FtlHttpCacheMiddleware
 from ftl_scraper.fetching.retry import BackoffRetryMiddleware
 from ftl_scraper.output.summary import quiet_scrapy_chatter
@@ -29,6 +30,7 @@ class FtlAddon:
         self._install_middlewares(settings)
         self._install_feeds(settings)
         self._install_extensions(settings)
+        self._install_shared_crawl(settings)
 
     @staticmethod
     def _install_downloader_and_cache(settings: BaseSettings) -> None:
@@ -87,6 +89,17 @@ class FtlAddon:
         ):
             if not settings.getbool(switch):
                 settings["EXTENSIONS_BASE"].pop(extension, None)
+
+    @staticmethod
+    def _install_shared_crawl(settings: BaseSettings) -> None:
+        # FTL_SCHEDULER=redis: several workers share one crawl through REDIS_URL (distributed/);
+        # only then, as it needs the optional redis extra
+        if not is_shared_crawl(settings):
+            return
+        scheduler = "ftl_scraper.distributed.scheduler.RedisUnitScheduler"
+        settings.set("SCHEDULER", scheduler, priority="addon")
+        # closest to the network, so a cache hit takes no slot of the shared cap
+        settings["DOWNLOADER_MIDDLEWARES"]["ftl_scraper.distributed.host_slots.SharedHostCapMiddleware"] = 960
 
 
 def _replace_builtin(settings: BaseSettings, setting: str, builtin: type, replacement: type) -> None:

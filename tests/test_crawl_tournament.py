@@ -57,16 +57,6 @@ def expected_items(tournament: FakeTournament) -> dict[str, dict[str, Any]]:
     return by_event([event.expected_tournament_item(tournament) for event in tournament.events])
 
 
-def page_count(tournament: FakeTournament) -> int:
-    """Every page a crawl of the whole tournament needs: the schedule, then per event its results
-    page, its results JSON, each round's pools page, fragments and results JSON, and each tableau's
-    trees JSON and trees."""
-    return 1 + sum(
-        2 + sum(len(r.pools) + 2 for r in event.rounds) + sum(1 + len(d.trees) for d in event.tableaus)
-        for event in tournament.events
-    )
-
-
 async def crawl_tournament(settings: Settings, **arguments: str) -> CrawlRun:
     return await crawl_spider(TournamentSpider, settings, **arguments)
 
@@ -111,7 +101,7 @@ async def test_discovery_adds_two_requests_per_event_and_no_page_twice(
     await crawl_tournament(crawl_settings, tournament=tournament.tournament_id)
 
     paths = [request.path for request in ftl.requests]
-    assert len(paths) == len(set(paths)) == page_count(tournament)
+    assert len(paths) == len(set(paths)) == tournament.page_count
 
 
 @deferred_f_from_coro_f
@@ -126,7 +116,7 @@ async def test_an_events_url_leads_to_its_whole_tournament_reading_its_page_once
 
     assert by_event(run.items) == expected_items(tournament)
     assert ftl.hits(f"/events/results/{event.event_id}") == 1
-    assert len(ftl.requests) == page_count(tournament)
+    assert len(ftl.requests) == tournament.page_count
 
 
 @deferred_f_from_coro_f
@@ -248,7 +238,7 @@ async def test_the_first_event_is_exported_before_the_crawl_has_every_page(
     await runner.crawl(crawler, tournament=tournament.tournament_id)
 
     assert len(requests_at_export) == len(tournament.events)
-    assert requests_at_export[0] < page_count(tournament)
+    assert requests_at_export[0] < tournament.page_count
 
 
 @deferred_f_from_coro_f

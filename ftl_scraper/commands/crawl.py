@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from ftl_scraper.config import check_settings, with_project_defaults
+from ftl_scraper.distributed.checks import check_shared_crawl_settings
 from ftl_scraper.errors import FtlError
 from ftl_scraper.output.summary import is_debug_run
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.arguments import SpiderArguments
+
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
@@ -53,6 +57,7 @@ class Command(ScrapyCrawlCommand):
         try:
             # before the crawl: a bad setting makes no request and leaves any output file alone
             check_settings(self.settings)
+            check_shared_crawl_settings(self.settings)
         except FtlError as error:
             self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
             return
@@ -70,7 +75,16 @@ class Command(ScrapyCrawlCommand):
         if report_path:
             outcome.write(report_path)
         if outcome.status is ExitStatus.PARTIAL:
-            print(f"ftl_scraper: partial bundle written: {outcome.headline}", file=sys.stderr)
+            line = f"ftl_scraper: partial bundle written: {outcome.headline}"
         elif outcome.status is not ExitStatus.OK:
-            print(f"ftl_scraper: error: {outcome.headline}", file=sys.stderr)
+            line = f"ftl_scraper: error: {outcome.headline}"
+        else:
+            line = ""
+        if line:
+            print(line, file=sys.stderr)
+            if self.settings.get("LOG_FILE"):
+                # a service (Scrapyd) keeps stderr apart from the job's log file and ignores the
+                # exit status: the verdict goes into the job's log too, even for a refused argument
+                level = logging.WARNING if outcome.status is ExitStatus.PARTIAL else logging.ERROR
+                logger.log(level, "%s (exit status %d)", line, int(outcome.status))
         self.exitcode = int(outcome.status)

@@ -106,7 +106,8 @@ def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reas
         result = f"{bundles} produced (no output file given)"
     else:
         result = "no bundle written"
-    ended = "finished" if reason == "finished" else f"stopped ({reason})"
+    # "failed" in so many words: under Scrapyd this line is all a job's log says about the outcome
+    ended = "finished" if reason == "finished" else f"failed ({reason})"
     return f"{spider.name} crawl {ended} for {where}: {counts}; {result}"
 
 

@@ -1,4 +1,4 @@
-"""Small text helpers shared by the FTL parsers: whitespace, element text, flags and affiliations."""
+"""Small text helpers shared by the FTL parsers: whitespace, node and element text, flags, affiliations."""
 
 from __future__ import annotations
 

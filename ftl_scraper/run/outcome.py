@@ -72,8 +72,11 @@ def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
     stats = crawler.stats.get_stats()
     spider_errors: list[FtlError] = list(getattr(crawler.spider, "errors", []))
     exported = stats.get("item_scraped_count", 0)
+    # a worker of a shared crawl exports the units it assembled, any number of them (even none)
+    shared = "ftl/shared/units_claimed" in stats
     expected = getattr(crawler.spider, "expected_item_count", 1)
-    if stats.get("finish_reason") == "finished" and expected is not None and exported == expected:
+    done = shared or (expected is not None and exported == expected)
+    if stats.get("finish_reason") == "finished" and done:
         return CrawlOutcome(ExitStatus.PARTIAL if spider_errors else ExitStatus.OK, spider_errors)
     if not spider_errors:
         reason = stats.get("finish_reason", "not started")

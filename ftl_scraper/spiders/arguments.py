@@ -16,11 +16,28 @@ from ftl_scraper.site.urls import (
     normalize_ftl_id,
 )
 
+#: Scrapyd adds arguments of its own to every job (``_job``, and ``_version`` on older releases);
+#: the ``_`` prefix is reserved for such service arguments, so no spider argument may use it.
+SERVICE_ARGUMENT_PREFIX = "_"
+
 
 class SpiderArguments(BaseModel):
     """Base of every spider's argument model; a spider names its own as ``arguments_model``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_service_arguments(cls, raw: Any) -> Any:
+        # Scrapyd's `_job` is about the job, not the crawl: accepted on top of the spider's own
+        # arguments and otherwise ignored, while any other unknown name is still refused
+        if isinstance(raw, dict):
+            return {
+                name: value
+                for name, value in raw.items()
+                if not str(name).startswith(SERVICE_ARGUMENT_PREFIX) or name in cls.model_fields
+            }
+        return raw
 
     def check_host(self, base_url: str) -> None:
         """Refuse a ``url`` argument of another site than FTL_BASE_URL's, before any request."""

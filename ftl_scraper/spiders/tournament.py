@@ -8,15 +8,16 @@ from typing import Any, ClassVar
 import scrapy
 from scrapy.http import Response
 
+from ftl_scraper.distributed.units import UnitsOfWork
 from ftl_scraper.errors import EventPageParseError, FtlError, ScheduleParseError
 from ftl_scraper.items import EventScheduled, PageKind
-from ftl_scraper.parsers import EventPage, parse_schedule
+from ftl_scraper.parsers import EventPage, ScheduledEvent, parse_schedule
 from ftl_scraper.site.urls import EventUrls, schedule_url
 from ftl_scraper.spiders.arguments import TournamentArguments
 from ftl_scraper.spiders.event_pages import EventPagesSpider
 
 
-class TournamentSpider(EventPagesSpider):
+class TournamentSpider(EventPagesSpider, UnitsOfWork):
     """Fetch a tournament's schedule, then every event on it (or those ``events`` matches).
 
     Arguments (``-a``): ``tournament`` or ``url`` (the schedule's, or any URL of an event in
@@ -89,13 +90,20 @@ class TournamentSpider(EventPagesSpider):
         self.expected_item_count = len(events)
         self.event_order = {event.event_id: index for index, event in enumerate(events)}
         for event in events:
-            yield EventScheduled(self.tournament_id, event)
             if self._first_event_page and self._first_event_page[1].event_id == event.event_id:
+                yield EventScheduled(self.tournament_id, event)
                 url, page = self._first_event_page
                 yield from self.event_page_read(url, page)
                 yield self.final_results_request(event.event_id)
             else:
-                yield from self.event_requests(event.event_id)
+                # each event is a unit of work: in a shared crawl, one worker assembles it whole
+                yield from self.unit_of_work(f"event {event.event_id}", "schedule_event", event=event)
+
+    def schedule_event(self, event: ScheduledEvent) -> Iterator[Any]:
+        """One event of the schedule: its line for the pipeline, then its pages."""
+        assert self.tournament_id is not None
+        yield EventScheduled(self.tournament_id, event)
+        yield from self.event_requests(event.event_id)
 
     def _schedule_request(self, tournament_id: str) -> scrapy.Request:
         return self.ftl_request(

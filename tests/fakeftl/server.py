@@ -133,6 +133,8 @@ class RecordedRequest:
     body: bytes
     start: float
     end: float | None = None
+    #: when the server began writing the answer (None: not answered, e.g. a reset)
+    answered: float | None = None
 
     @property
     def cookies(self) -> dict[str, str]:
@@ -185,6 +187,11 @@ class FakeFtlServer:
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.peak_in_flight = 0
+        # Requests received and not yet being answered. Unlike in_flight, never counts a request
+        # whose answer the client may already hold: the server notes a reply's end only after its
+        # last write, when the client may have sent its next request (on another connection).
+        self.awaiting_answer = 0
+        self.peak_awaiting_answer = 0
         self.login_count = 0
         for event in events:
             self.add_event(event)
@@ -346,6 +353,7 @@ class FakeFtlServer:
             self._faults = []
             self._sessions = {}
             self.peak_in_flight = self.in_flight
+            self.peak_awaiting_answer = self.awaiting_answer
             self.login_count = 0
             self.latency, self.require_login = self._defaults
             self.accounts = dict(self._initial_accounts)
@@ -357,8 +365,17 @@ class FakeFtlServer:
             self.requests.append(request)
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            self.awaiting_answer += 1
+            self.peak_awaiting_answer = max(self.peak_awaiting_answer, self.awaiting_answer)
+
+    def _answering(self, request: RecordedRequest) -> None:
+        with self._lock:
+            if request.answered is None:
+                request.answered = time.monotonic()
+                self.awaiting_answer -= 1
 
     def _finish(self, request: RecordedRequest) -> None:
+        self._answering(request)  # a reset or a client that left was never answered
         with self._lock:
             self.in_flight -= 1
             request.end = time.monotonic()
@@ -544,6 +561,7 @@ class _FtlRequestHandler(BaseHTTPRequestHandler):
         reply = _fault_reply(fault) or self.fake._route(
             request.method, request.path, request.headers, request.body
         )
+        self.fake._answering(request)
         self._write(reply)
 
     def _wait_while_client_connected(self, seconds: float) -> bool:

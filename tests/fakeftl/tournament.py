@@ -133,6 +133,16 @@ class FakeTournament:
     def event(self, event_id: str) -> FakeTournamentEvent:
         return next(event for event in self.events if event.event_id == event_id.upper())
 
+    @property
+    def page_count(self) -> int:
+        """Every page a crawl of the whole tournament needs: the schedule, then per event its results
+        page, its results JSON, each round's pools page, fragments and results JSON, and each
+        tableau's trees JSON and trees."""
+        return 1 + sum(
+            2 + sum(len(r.pools) + 2 for r in event.rounds) + sum(1 + len(d.trees) for d in event.tableaus)
+            for event in self.events
+        )
+
 
 def generate_tournament(
     plans: Sequence[EventPlan],
