@@ -10,8 +10,9 @@ if TYPE_CHECKING:
     from ftl_scraper.errors import FtlError
     from ftl_scraper.models import PoolsBundle
     from ftl_scraper.run.api import fetch_pools_bundle
+    from ftl_scraper.run.client import AsyncFtlClient, FtlClient
 
-__all__ = ["FtlAddon", "FtlError", "PoolsBundle", "fetch_pools_bundle"]
+__all__ = ["AsyncFtlClient", "FtlAddon", "FtlClient", "FtlError", "PoolsBundle", "fetch_pools_bundle"]
 __version__ = "0.1.0"
 
 # Imported on first use, so `import ftl_scraper` (and every `scrapy` command that loads the
@@ -21,6 +22,8 @@ _PUBLIC_NAMES = {
     "FtlError": "ftl_scraper.errors",
     "PoolsBundle": "ftl_scraper.models",
     "fetch_pools_bundle": "ftl_scraper.run.api",
+    "FtlClient": "ftl_scraper.run.client",
+    "AsyncFtlClient": "ftl_scraper.run.client",
 }
 
 

@@ -124,3 +124,9 @@ class CassetteMissError(FtlError):
     """Replay mode met a request that the cassette does not hold."""
 
     kind = "cassette-miss"
+
+
+class CrawlTimeoutError(FetchError):
+    """A whole crawl took longer than the ``timeout=`` its caller gave, and was stopped."""
+
+    kind = "timeout"

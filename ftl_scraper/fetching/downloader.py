@@ -9,8 +9,11 @@ from scrapy import Request
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
+
+from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 
 
 class CrawlStopping(IgnoreRequest):
@@ -27,7 +30,25 @@ class FtlDownloader(Downloader):
     before its task is scheduled is the one-line difference from ``Downloader._process_queue``.
     Queuing in the slot matters for speed: a transfer that ends starts the next one at once,
     instead of waiting for its response to pass the middlewares and the engine's next loop.
+
+    With ``FTL_SHARED_TRANSFER_CAP`` set (``FtlClient`` does), a transfer also needs room in that
+    cap, which every crawl of the client counts on.
     """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.shared_cap: SharedTransferCap | None = crawler.settings.get("FTL_SHARED_TRANSFER_CAP")
+        if self.shared_cap is not None:
+            self.shared_cap.subscribe(self._process_all_queues)
+
+    def close(self) -> None:
+        if self.shared_cap is not None:
+            self.shared_cap.unsubscribe(self._process_all_queues)
+        super().close()
+
+    def _process_all_queues(self) -> None:
+        for slot in list(self.slots.values()):
+            self._process_queue(slot)
 
     def _process_queue(self, slot: Slot) -> None:
         if slot.latercall:
@@ -40,6 +61,8 @@ class FtlDownloader(Downloader):
                 slot.latercall = call_later(penalty, self._latercall, slot)
                 return
         while slot.queue and slot.free_transfer_slots() > 0:
+            if self.shared_cap is not None and not self.shared_cap.try_take():
+                return  # the cap calls _process_all_queues when another crawl's transfer ends
             slot.lastseen = now
             request, queue_dfd = slot.queue.popleft()
             slot.transferring.add(request)  # counted now, not when the task first runs
@@ -47,6 +70,14 @@ class FtlDownloader(Downloader):
             if delay:
                 self._process_queue(slot)
                 break
+
+    async def _download(self, slot: Slot, request: Request) -> Response:
+        if self.shared_cap is None:
+            return await super()._download(slot, request)
+        try:
+            return await super()._download(slot, request)
+        finally:
+            self.shared_cap.release()
 
     def discard_queued_requests(self, error_for: Callable[[Request], Exception] | None = None) -> int:
         """Fail every request still waiting for a transfer slot, so none of them reaches FTL.

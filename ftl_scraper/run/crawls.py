@@ -1,0 +1,111 @@
+"""One crawl on the reactor's event loop: the client's settings in, the bundle (or its error) out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.settings import Settings
+
+from ftl_scraper.errors import CrawlTimeoutError, FtlError
+from ftl_scraper.fetching.transfer_cap import SharedTransferCap
+from ftl_scraper.login.credentials import HiddenSecret
+from ftl_scraper.run.outcome import ExitStatus, crawl_outcome
+
+_PROJECT_SETTINGS = "ftl_scraper.settings"
+#: settings that hold a password or a session cookie
+_SECRET_SETTINGS = ("FTL_PASSWORD", "FTL_COOKIE")
+
+
+def client_settings(overrides: Mapping[str, Any] | None) -> Settings:
+    """The project's settings with the caller's on top, as ``scrapy crawl -s`` would give them,
+    except that secrets are accepted (they never reach a command line here) and hidden from logs."""
+    settings = Settings()
+    settings.setmodule(_PROJECT_SETTINGS, priority="project")
+    for name, value in (overrides or {}).items():
+        kept = HiddenSecret(value) if name in _SECRET_SETTINGS and isinstance(value, str) else value
+        settings.set(name, kept, priority="project")
+    return settings
+
+
+class _BundleCollector:
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+
+    def collect(self, item: Any) -> None:
+        # a bound method kept alive by the caller: Scrapy holds signal receivers weakly
+        self.items.append(item)
+
+
+class CrawlService:
+    """Runs crawls for one client, each with a crawler of its own, all sharing the client's
+    settings, HTTP cache folder, login state folder and one politeness cap.
+
+    Its coroutines run on the reactor's event loop only.
+    """
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        self.settings = client_settings(settings)
+        self.transfer_cap = SharedTransferCap(self.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        self.settings.set("FTL_SHARED_TRANSFER_CAP", self.transfer_cap, priority="project")
+        self._running: set[asyncio.Task[Any]] = set()
+
+    async def crawl(
+        self, spider_class: type[Spider], arguments: dict[str, Any], *, time_limit: float | None = None
+    ) -> dict[str, Any]:
+        """Crawl once; the exported bundle as a JSON-safe dict, or the crawl's ``FtlError``.
+
+        ``time_limit`` (seconds) bounds the whole crawl: past it, the crawl is stopped."""
+        current = asyncio.current_task()
+        assert current is not None
+        self._running.add(current)
+        try:
+            return await self._crawl(spider_class, arguments, time_limit)
+        finally:
+            self._running.discard(current)
+
+    async def stop_all(self) -> None:
+        """Stop every crawl still running (each is cancelled, and waited for until it stopped)."""
+        for task in self._running:
+            task.cancel()
+        await asyncio.gather(*self._running, return_exceptions=True)
+
+    async def _crawl(
+        self, spider_class: type[Spider], arguments: dict[str, Any], time_limit: float | None
+    ) -> dict[str, Any]:
+        runner = AsyncCrawlerRunner(self.settings)
+        crawler = runner.create_crawler(spider_class)
+        collector = _BundleCollector()
+        crawler.signals.connect(collector.collect, signal=signals.item_scraped)
+        task = runner.crawl(crawler, **arguments)
+        try:
+            # shielded: on a timeout or a cancelled call the crawl is stopped, not abandoned
+            await asyncio.wait_for(asyncio.shield(task), time_limit)
+        except TimeoutError:
+            await _stop(crawler, task)
+            raise CrawlTimeoutError(
+                f"the crawl did not finish within the {time_limit:g} s timeout and was stopped",
+                event_id=arguments.get("event"),
+                pool_round_id=arguments.get("round"),
+            ) from None
+        except asyncio.CancelledError:
+            await _stop(crawler, task)
+            raise
+        except FtlError:
+            raise  # a setting or argument refused as the crawl started
+        except Exception as error:
+            raise FtlError(f"the crawl could not start: {type(error).__name__}: {error}") from error
+        outcome = crawl_outcome(crawler)
+        if outcome.status is ExitStatus.FAILED:
+            raise outcome.errors[0]
+        [bundle] = collector.items
+        return dict(bundle)
+
+
+async def _stop(crawler: Any, task: asyncio.Task[None]) -> None:
+    if getattr(crawler, "engine", None) is not None:
+        await crawler.stop_async()
+    await asyncio.gather(task, return_exceptions=True)
