@@ -9,7 +9,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.output.summary import is_debug_run
+from ftl_scraper.output.summary import is_debug_run, quiet_scrapy_chatter
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.arguments import PoolsArguments
 from ftl_scraper.spiders.pools import PoolsSpider
@@ -32,6 +32,9 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("give exactly one spider name, e.g. 'scrapy crawl pools'")
         assert self.crawler_process is not None
         assert self.settings is not None
+        # now that the crawler process has configured logging, and before Scrapy lists its
+        # addons and components
+        quiet_scrapy_chatter(self.settings)
         spider_name = args[0]
         if spider_name == PoolsSpider.name:
             try:
