@@ -76,7 +76,9 @@ def main() -> None:
     }
     with FtlClient(settings) as client:
         if arguments.mode == "threads":
-            report = threads(client, arguments.event_id, arguments.round_id, arguments.calls, arguments.threads)
+            report = threads(
+                client, arguments.event_id, arguments.round_id, arguments.calls, arguments.threads
+            )
         else:
             refresh = arguments.mode == "cold"
             report = sequential(client, arguments.event_id, arguments.round_id, arguments.calls, refresh)

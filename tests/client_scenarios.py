@@ -21,6 +21,7 @@ from ftl_scraper import AsyncFtlClient, FtlClient, FtlError, fetch_pools_bundle
 from tests.fakeftl import FakeEvent, FakeFtlServer, Status, generate_event
 from tests.fakeftl.server import Delay
 
+ACCOUNT, PASSWORD = "coach@example.com", "s3cret-pw-0192"
 #: the events the scenarios crawl; the test process generates the same ones as ground truth
 EVENT_SEEDS = {"main": (11, 24), "second": (12, 9)}
 
@@ -125,6 +126,30 @@ def run(workdir: Path) -> dict[str, Any]:
         server.reset()
         report["async"] = asyncio.run(crawl_from_asyncio())
         report["reactor_threads_after_async"] = _reactor_threads()
+
+        # one login for all the calls of a client, also when they start at once
+        server.reset()
+        server.require_login = True
+        server.accounts[ACCOUNT] = PASSWORD
+        everything = _Records()
+        root = logging.getLogger()
+        root.addHandler(everything)
+        root.setLevel(logging.DEBUG)
+        login_settings = {**settings, "FTL_USERNAME": ACCOUNT, "FTL_PASSWORD": PASSWORD}
+        with FtlClient(login_settings) as client, ThreadPoolExecutor(3) as threads:
+            calls = [
+                threads.submit(client.pools, main.event_id, main.pool_round_id, force_refresh=True)
+                for _ in range(3)
+            ]
+            login_bundles = [call.result().model_dump(mode="json") for call in calls]
+        root.removeHandler(everything)
+        root.setLevel(logging.WARNING)
+        report["login"] = {
+            "bundles": login_bundles,
+            "logins": server.login_count,
+            "password_logged": any(PASSWORD in message for message in everything.messages),
+            "records": len(everything.messages),
+        }
 
         server.reset()
         api_log = _Records()

@@ -135,6 +135,16 @@ def test_fetch_pools_bundle_crawls_in_process_where_it_can(
     assert not any("child process" in message for message in report["fetch_pools_bundle_log"])
 
 
+def test_calls_at_once_share_one_login_and_never_log_the_password(
+    report: dict[str, Any], truth: dict[str, FakeEvent]
+) -> None:
+    login = report["login"]
+    assert login["bundles"] == [truth["main"].expected_bundle()] * 3
+    assert login["logins"] == 1
+    assert login["records"] > 0  # the scenario logged everything at DEBUG
+    assert not login["password_logged"]
+
+
 def test_the_callers_logging_configuration_is_left_alone(report: dict[str, Any]) -> None:
     assert report["logging_after"] == report["logging_before"]
 

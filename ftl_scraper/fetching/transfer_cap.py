@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Self
+
+from ftl_scraper.fetching.shared import SharedAcrossCrawls
 
 
-class SharedTransferCap:
+class SharedTransferCap(SharedAcrossCrawls):
     """At most ``limit`` transfers in flight across several crawlers of one process.
 
     Each Scrapy crawler has a downloader of its own, whose per-domain cap counts only its own
     transfers: two crawls at once would send twice the cap. Crawlers of one client share this
-    counter instead (``FTL_SHARED_TRANSFER_CAP``). Everything runs on the reactor's thread, so
-    plain counters suffice.
+    counter instead (``FTL_SHARED_TRANSFER_CAP``).
     """
 
     def __init__(self, limit: int) -> None:
@@ -42,11 +42,3 @@ class SharedTransferCap:
     def unsubscribe(self, wake_up: Callable[[], None]) -> None:
         if wake_up in self._on_release:
             self._on_release.remove(wake_up)
-
-    # Scrapy deep-copies the settings of every crawler; the cap must stay the one object
-    # that all of them count on.
-    def __copy__(self) -> Self:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, object]) -> Self:
-        return self

@@ -13,6 +13,7 @@ from scrapy.settings import Settings
 from ftl_scraper.errors import CrawlTimeoutError, FtlError
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 from ftl_scraper.login.credentials import HiddenSecret
+from ftl_scraper.login.middleware import SharedLoginSession
 from ftl_scraper.run.outcome import ExitStatus, crawl_outcome
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
@@ -51,6 +52,7 @@ class CrawlService:
         self.settings = client_settings(settings)
         self.transfer_cap = SharedTransferCap(self.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.settings.set("FTL_SHARED_TRANSFER_CAP", self.transfer_cap, priority="project")
+        self.settings.set("FTL_SHARED_LOGIN_SESSION", SharedLoginSession(), priority="project")
         self._running: set[asyncio.Task[Any]] = set()
 
     async def crawl(
