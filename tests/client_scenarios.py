@@ -153,7 +153,7 @@ def run(workdir: Path) -> dict[str, Any]:
 
         server.reset()
         api_log = _Records()
-        logging.getLogger("ftl_scraper.run.api").addHandler(api_log)
+        logging.getLogger("ftl_scraper.run.default_clients").addHandler(api_log)
         report["fetch_pools_bundle"] = fetch_pools_bundle(
             main.event_id, main.pool_round_id, settings=settings
         )

@@ -20,7 +20,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from ftl_scraper import AsyncFtlClient, FtlClient, fetch_pools_bundle
 from ftl_scraper.errors import CrawlTimeoutError, FtlError, HttpStatusError, InvalidArgumentError
-from ftl_scraper.run import api, reactor_thread
+from ftl_scraper.run import default_clients, reactor_thread
 from ftl_scraper.run.reactor_thread import ReactorUnavailableError
 from tests.client_scenarios import events
 from tests.fakeftl import FakeEvent, FakeFtlServer
@@ -185,10 +185,10 @@ def test_fetch_pools_bundle_falls_back_to_a_child_process_and_says_so_once(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(api, "_child_process_reason", None)  # as in a fresh process
+    monkeypatch.setattr(default_clients, "_unavailable", None)  # as in a fresh process
     settings = {"FTL_BASE_URL": fake_ftl.base_url, "HTTPCACHE_DIR": str(tmp_path / "cache")}
 
-    with caplog.at_level(logging.INFO, logger="ftl_scraper.run.api"):
+    with caplog.at_level(logging.INFO, logger="ftl_scraper.run.default_clients"):
         first = fetch_pools_bundle(fake_event.event_id, fake_event.pool_round_id, settings=settings)
         second = fetch_pools_bundle(fake_event.event_id, fake_event.pool_round_id, settings=settings)
 

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import atexit
 import json
-import logging
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ftl_scraper.errors import FtlError
+from ftl_scraper.run.default_clients import default_client
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
-from ftl_scraper.run.reactor_thread import ReactorUnavailableError
 from ftl_scraper.spiders.arguments import PoolsArguments
-
-if TYPE_CHECKING:
-    from ftl_scraper.run.client import FtlClient
-
-logger = logging.getLogger(__name__)
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
 # Handed to the child in its environment, never on its command line (visible to `ps`, and the
@@ -47,14 +39,14 @@ def fetch_pools_bundle(
     ``FtlError`` subclass that says what failed; with ``partial=True`` a bundle with
     ``"complete": false`` is returned instead when some pages failed.
 
-    Calls run in this process, through one ``FtlClient`` per distinct ``settings`` (kept for
-    the process's lifetime). Where this process already runs another Twisted reactor (e.g.
-    inside a Scrapy command or a test runner's reactor), each call runs ``scrapy crawl pools``
-    in a child process instead; credentials then travel in its environment only.
+    Calls run in this process, through a client kept per distinct ``settings``
+    (``run/default_clients.py``). Where the process already runs another Twisted reactor, each
+    call runs ``scrapy crawl pools`` in a child process instead (the reactor cannot be shared
+    or restarted); credentials then travel in its environment only.
     """
     # fail on a bad ID here, with the same message the CLI gives, before starting a process
     PoolsArguments.parse({"event": event_id, "round": pool_round_id})
-    client = _default_client(settings, timeout)
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
     if client is not None:
         bundle = client.pools(event_id, pool_round_id, force_refresh=force_refresh, partial=partial)
         return bundle.model_dump(mode="json")
@@ -91,40 +83,8 @@ def fetch_pools_bundle(
         raise outcome.errors[0]
 
 
-_default_clients: dict[str, FtlClient] = {}
-_default_clients_lock = threading.Lock()
-_child_process_reason: str | None = None
-
-
-def _default_client(settings: Mapping[str, Any] | None, timeout: float | None) -> FtlClient | None:
-    """The process's client for these settings; None where only a child process can crawl."""
-    from ftl_scraper.run.client import FtlClient
-
-    global _child_process_reason
-    overrides = dict(settings or {})
-    if timeout is not None:
-        overrides["DOWNLOAD_TIMEOUT"] = timeout
-    # in memory only, like the client's settings themselves
-    key = json.dumps(overrides, sort_keys=True, default=repr)
-    with _default_clients_lock:
-        if _child_process_reason is not None:
-            return None
-        if key not in _default_clients:
-            try:
-                _default_clients[key] = FtlClient(overrides)
-            except ReactorUnavailableError as error:
-                _child_process_reason = str(error)
-                logger.info("fetch_pools_bundle runs each crawl in a child process: %s", error)
-                return None
-        return _default_clients[key]
-
-
-@atexit.register
-def _close_default_clients() -> None:
-    with _default_clients_lock:
-        for client in _default_clients.values():
-            client.close()
-        _default_clients.clear()
+def _download_timeout(timeout: float | None) -> dict[str, Any]:
+    return {} if timeout is None else {"DOWNLOAD_TIMEOUT": timeout}
 
 
 def _setting_options(settings: Mapping[str, Any]) -> list[str]:
