@@ -26,17 +26,19 @@ def rss_mib() -> float:
 
 
 def sequential(client: FtlClient, event_id: str, round_id: str, calls: int, refresh: bool) -> dict[str, Any]:
-    seconds, rss = [], []
+    seconds, cpu_seconds, rss = [], [], []
     bundle = client.pools(event_id, round_id, force_refresh=refresh)  # warm-up: imports, first crawler
     rss_start = rss_mib()
     for _ in range(calls):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         bundle = client.pools(event_id, round_id, force_refresh=refresh)
         seconds.append(time.perf_counter() - started)
+        cpu_seconds.append(time.process_time() - cpu_started)
         rss.append(rss_mib())
     return {
         "seconds": seconds,
         "median": statistics.median(seconds),
+        "cpu_median": statistics.median(cpu_seconds),
         "rss_start_mib": rss_start,
         "rss_end_mib": rss[-1],
         "rss_mid_mib": rss[len(rss) // 2],

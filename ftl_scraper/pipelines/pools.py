@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem
 from ftl_scraper.errors import FtlError, ParseError
 from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolResultsPage
 from ftl_scraper.models import CrawlError, Pool, PoolResults, PoolsBundle
-from ftl_scraper.parsers import parse_pool_html, parse_pool_results
+from ftl_scraper.parsers.memo import parse_pool_html_once, parse_pool_results_once
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -57,12 +57,12 @@ class PoolsBundlePipeline:
             self.pool_ids = item.pool_ids
         elif isinstance(item, PoolFragmentPage):
             try:
-                self.pools[item.pool_id] = parse_pool_html(item.html, item.pool_id)
+                self.pools[item.pool_id] = parse_pool_html_once(item.html, item.pool_id)
             except FtlError as error:
                 raise error.with_context(url=item.url, pool_id=item.pool_id, **context) from None
         elif isinstance(item, PoolResultsPage):
             try:
-                self.results = parse_pool_results(item.body, **context)
+                self.results = parse_pool_results_once(item.body, **context)
             except FtlError as error:
                 raise error.with_context(url=item.url, **context) from None
         else:

@@ -11,6 +11,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.settings import Settings
 
 from ftl_scraper.errors import CrawlTimeoutError, FtlError
+from ftl_scraper.fetching.response_memory import ResponseMemory
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 from ftl_scraper.login.credentials import HiddenSecret
 from ftl_scraper.login.middleware import SharedLoginSession
@@ -53,7 +54,17 @@ class CrawlService:
         self.transfer_cap = SharedTransferCap(self.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.settings.set("FTL_SHARED_TRANSFER_CAP", self.transfer_cap, priority="project")
         self.settings.set("FTL_SHARED_LOGIN_SESSION", SharedLoginSession(), priority="project")
+        # the HTTP cache, answered from memory for pages this client has seen
+        self.settings.set("FTL_SHARED_RESPONSE_MEMORY", ResponseMemory(), priority="project")
+        self.settings.set(
+            "HTTPCACHE_STORAGE",
+            "ftl_scraper.fetching.response_memory.RememberingCacheStorage",
+            priority="project",
+        )
         self._running: set[asyncio.Task[Any]] = set()
+        # one runner for all the crawls: each new one would copy the settings and load the
+        # spiders again
+        self._runner: AsyncCrawlerRunner | None = None
 
     async def crawl(
         self, spider_class: type[Spider], arguments: dict[str, Any], *, time_limit: float | None = None
@@ -78,7 +89,9 @@ class CrawlService:
     async def _crawl(
         self, spider_class: type[Spider], arguments: dict[str, Any], time_limit: float | None
     ) -> dict[str, Any]:
-        runner = AsyncCrawlerRunner(self.settings)
+        if self._runner is None:
+            self._runner = AsyncCrawlerRunner(self.settings)
+        runner = self._runner
         crawler = runner.create_crawler(spider_class)
         collector = _BundleCollector()
         crawler.signals.connect(collector.collect, signal=signals.item_scraped)
