@@ -13,6 +13,8 @@ import logging
 import sys
 import tempfile
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,14 @@ class _Records(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the stand-in never saw the request")
+        time.sleep(0.01)
+
+
 def _reactor_threads() -> int:
     return sum(1 for thread in threading.enumerate() if thread.name == "ftl-reactor")
 
@@ -92,6 +102,20 @@ def run(workdir: Path) -> dict[str, Any]:
                 client.pools(main.event_id, main.pool_round_id, force_refresh=True, timeout=0.3)
             except Exception as error:
                 report["timed_out"] = _error(error)
+            server.reset()
+
+            # closing the client stops a call that another thread is waiting for
+            server.add_fault(path_of_pool, Delay(1.5))
+            with ThreadPoolExecutor(1) as other_thread:
+                pending = other_thread.submit(
+                    client.pools, main.event_id, main.pool_round_id, force_refresh=True
+                )
+                _wait_for(lambda: server.hits(path_of_pool) > 0)
+                client.close()
+                try:
+                    pending.result()
+                except Exception as error:
+                    report["closed_during_call"] = _error(error)
             server.reset()
 
         report["reactor_threads_closed"] = _reactor_threads()

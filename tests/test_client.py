@@ -101,6 +101,12 @@ def test_a_call_that_outlasts_its_timeout_is_stopped_with_a_timeout_error(
     assert timed_out["pool_round_id"] == truth["main"].pool_round_id
 
 
+def test_closing_the_client_stops_a_call_another_thread_waits_for(report: dict[str, Any]) -> None:
+    closed = report["closed_during_call"]
+    assert closed["type"] == FtlError.__name__
+    assert "closed while the crawl ran" in closed["message"]
+
+
 def test_closing_the_client_ends_its_reactor_thread(report: dict[str, Any]) -> None:
     assert report["reactor_threads_open"] == 1
     assert report["reactor_threads_closed"] == 0
