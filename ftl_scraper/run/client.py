@@ -5,18 +5,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
 
-from scrapy import Spider
-
 from ftl_scraper.errors import FtlError
 from ftl_scraper.models import PoolsBundle
-from ftl_scraper.run.crawls import CrawlService
-from ftl_scraper.run.reactor_thread import ASYNCIO_REACTOR, REACTOR_THREAD, ReactorUnavailableError
-from ftl_scraper.spiders.arguments import PoolsArguments
-from ftl_scraper.spiders.pools import PoolsSpider
+from ftl_scraper.run.crawls import POOLS, BundleT, CrawlKind, CrawlService
+from ftl_scraper.run.reactor_thread import REACTOR_THREAD, ReactorUnavailableError, installed_reactor_loop
 
 
 class FtlClient:
@@ -32,8 +28,10 @@ class FtlClient:
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self._service = CrawlService(settings)
         self._loop = REACTOR_THREAD.acquire()  # raises ReactorUnavailableError
-        self._calls_lock = threading.Lock()
+        self._closed_lock = threading.Lock()
         self._closed = False
+
+    # one short method per kind of crawl
 
     def pools(
         self,
@@ -45,13 +43,13 @@ class FtlClient:
         timeout: float | None = None,
     ) -> PoolsBundle:
         """One pool round (see ``PoolsBundle``); raises the ``FtlError`` subclass of what failed."""
-        arguments = _pools_arguments(event_id, pool_round_id, force_refresh, partial)
-        return PoolsBundle.model_validate(self._crawl(PoolsSpider, arguments, timeout))
+        arguments = {"event": event_id, "round": pool_round_id, "force_refresh": force_refresh}
+        return self._crawl(POOLS, timeout, **arguments, partial=partial)
 
     def close(self) -> None:
         """Stop the calls still running (they raise ``FtlError``), then the reactor thread unless
         another client still uses it."""
-        with self._calls_lock:
+        with self._closed_lock:
             if self._closed:
                 return
             self._closed = True
@@ -66,25 +64,25 @@ class FtlClient:
     ) -> None:
         self.close()
 
-    def _crawl(
-        self, spider_class: type[Spider], arguments: dict[str, Any], timeout: float | None
-    ) -> dict[str, Any]:
+    def _crawl(self, kind: CrawlKind[BundleT], timeout: float | None, **arguments: Any) -> BundleT:
+        kind.check_arguments(arguments)  # a bad argument fails here, before any request
         if REACTOR_THREAD.is_current_thread():
             # waiting here would stop the very loop that has to finish the crawl
             raise FtlError("FtlClient cannot be called from the reactor's thread: use AsyncFtlClient")
-        with self._calls_lock:
+        with self._closed_lock:
             if self._closed:
                 raise FtlError("this FtlClient is closed")
             call = asyncio.run_coroutine_threadsafe(
-                self._service.crawl(spider_class, arguments, time_limit=timeout), self._loop
+                self._service.crawl(kind, arguments, time_limit=timeout), self._loop
             )
         try:
-            return call.result()
+            bundle = call.result()
         except concurrent.futures.CancelledError:
             raise FtlError("the FtlClient was closed while the crawl ran; it was stopped") from None
         except BaseException:
             call.cancel()  # e.g. KeyboardInterrupt: stop the crawl, not just the wait
             raise
+        return kind.bundle_model.model_validate(bundle)
 
 
 class AsyncFtlClient:
@@ -102,6 +100,8 @@ class AsyncFtlClient:
         self._uses_reactor_thread = False
         self._closed = False
 
+    # one short method per kind of crawl
+
     async def pools(
         self,
         event_id: str,
@@ -112,13 +112,15 @@ class AsyncFtlClient:
         timeout: float | None = None,  # noqa: ASYNC109 (the same keyword as FtlClient's)
     ) -> PoolsBundle:
         """One pool round (see ``PoolsBundle``); raises the ``FtlError`` subclass of what failed."""
-        arguments = _pools_arguments(event_id, pool_round_id, force_refresh, partial)
-        return PoolsBundle.model_validate(await self._crawl(PoolsSpider, arguments, timeout))
+        arguments = {"event": event_id, "round": pool_round_id, "force_refresh": force_refresh}
+        return await self._crawl(POOLS, timeout, **arguments, partial=partial)
 
     async def aclose(self) -> None:
         if self._closed:
             return
         self._closed = True
+        if self._reactor_loop is not None:
+            await _on_loop(self._service.stop_all(), self._reactor_loop)
         if self._uses_reactor_thread:
             await asyncio.to_thread(REACTOR_THREAD.release)
 
@@ -130,23 +132,17 @@ class AsyncFtlClient:
     ) -> None:
         await self.aclose()
 
-    async def _crawl(
-        self, spider_class: type[Spider], arguments: dict[str, Any], time_limit: float | None
-    ) -> dict[str, Any]:
+    async def _crawl(self, kind: CrawlKind[BundleT], time_limit: float | None, **arguments: Any) -> BundleT:
+        kind.check_arguments(arguments)  # a bad argument fails here, before any request
         if self._closed:
             raise FtlError("this AsyncFtlClient is closed")
-        caller_loop = asyncio.get_running_loop()
-        reactor_loop = self._reactor_loop or self._find_reactor_loop(caller_loop)
-        crawl: Coroutine[Any, Any, dict[str, Any]] = self._service.crawl(
-            spider_class, arguments, time_limit=time_limit
-        )
-        if reactor_loop is caller_loop:
-            return await crawl
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(crawl, reactor_loop))
+        reactor_loop = self._reactor_loop or self._find_reactor_loop()
+        bundle = await _on_loop(self._service.crawl(kind, arguments, time_limit=time_limit), reactor_loop)
+        return kind.bundle_model.model_validate(bundle)
 
-    def _find_reactor_loop(self, caller_loop: asyncio.AbstractEventLoop) -> asyncio.AbstractEventLoop:
-        installed_loop = _installed_reactor_loop()
-        if installed_loop is not None and installed_loop is caller_loop:
+    def _find_reactor_loop(self) -> asyncio.AbstractEventLoop:
+        installed_loop = installed_reactor_loop()
+        if installed_loop is not None and installed_loop is asyncio.get_running_loop():
             reactor_loop = installed_loop
         elif installed_loop is None or installed_loop is REACTOR_THREAD.loop:
             reactor_loop = REACTOR_THREAD.acquire()
@@ -159,30 +155,8 @@ class AsyncFtlClient:
         return reactor_loop
 
 
-def _installed_reactor_loop() -> asyncio.AbstractEventLoop | None:
-    """The event loop of the installed asyncio reactor; None if no reactor is installed."""
-    from scrapy.utils.reactor import is_reactor_installed
-
-    if not is_reactor_installed():
-        return None
-    from twisted.internet import reactor
-
-    installed = f"{type(reactor).__module__}.{type(reactor).__qualname__}"
-    if installed != ASYNCIO_REACTOR:
-        raise ReactorUnavailableError(
-            f"the Twisted reactor installed in this process is {installed}, not {ASYNCIO_REACTOR}"
-        )
-    # Twisted keeps the loop only as this attribute; it is the loop the reactor runs on
-    loop: asyncio.AbstractEventLoop = reactor._asyncioEventloop
-    return loop
-
-
-def _pools_arguments(event_id: str, pool_round_id: str, force_refresh: bool, partial: bool) -> dict[str, Any]:
-    arguments = {
-        "event": event_id,
-        "round": pool_round_id,
-        "force_refresh": force_refresh,
-        "partial": partial,
-    }
-    PoolsArguments.parse(arguments)  # a bad ID fails here, in the caller, before any request
-    return arguments
+async def _on_loop(coroutine: Any, loop: asyncio.AbstractEventLoop) -> Any:
+    """Await ``coroutine`` on ``loop``: right here when it is the running loop, else across threads."""
+    if loop is asyncio.get_running_loop():
+        return await coroutine
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, loop))

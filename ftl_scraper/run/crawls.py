@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from scrapy import Spider, signals
 from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.settings import Settings
@@ -15,11 +17,30 @@ from ftl_scraper.fetching.response_memory import ResponseMemory
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 from ftl_scraper.login.credentials import HiddenSecret
 from ftl_scraper.login.middleware import SharedLoginSession
+from ftl_scraper.models import PoolsBundle
 from ftl_scraper.run.outcome import ExitStatus, crawl_outcome
+from ftl_scraper.spiders.arguments import PoolsArguments
+from ftl_scraper.spiders.pools import PoolsSpider
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
 #: settings that hold a password or a session cookie
 _SECRET_SETTINGS = ("FTL_PASSWORD", "FTL_COOKIE")
+
+
+BundleT = TypeVar("BundleT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class CrawlKind(Generic[BundleT]):
+    """What one client method crawls: the spider, the check of its arguments, the bundle it gives."""
+
+    spider_class: type[Spider]
+    #: raises ``InvalidArgumentError`` on a bad argument, before anything is sent
+    check_arguments: Callable[[dict[str, Any]], object]
+    bundle_model: type[BundleT]
+
+
+POOLS = CrawlKind(PoolsSpider, PoolsArguments.parse, PoolsBundle)
 
 
 def client_settings(overrides: Mapping[str, Any] | None) -> Settings:
@@ -67,7 +88,7 @@ class CrawlService:
         self._runner: AsyncCrawlerRunner | None = None
 
     async def crawl(
-        self, spider_class: type[Spider], arguments: dict[str, Any], *, time_limit: float | None = None
+        self, kind: CrawlKind[Any], arguments: dict[str, Any], *, time_limit: float | None = None
     ) -> dict[str, Any]:
         """Crawl once; the exported bundle as a JSON-safe dict, or the crawl's ``FtlError``.
 
@@ -76,7 +97,7 @@ class CrawlService:
         assert current is not None
         self._running.add(current)
         try:
-            return await self._crawl(spider_class, arguments, time_limit)
+            return await self._crawl(kind.spider_class, arguments, time_limit)
         finally:
             self._running.discard(current)
 

@@ -77,15 +77,31 @@ class ReactorThread:
         loop.run_forever()
 
 
-def _install_asyncio_reactor() -> asyncio.AbstractEventLoop:
+def installed_reactor_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the installed asyncio reactor; None if no reactor is installed yet.
+
+    Raises ``ReactorUnavailableError`` if the installed reactor is not the asyncio one.
+    """
     from scrapy.utils.reactor import is_reactor_installed
 
-    if is_reactor_installed():
-        from twisted.internet import reactor
+    if not is_reactor_installed():
+        return None
+    from twisted.internet import reactor
 
-        installed = f"{type(reactor).__module__}.{type(reactor).__qualname__}"
+    installed = f"{type(reactor).__module__}.{type(reactor).__qualname__}"
+    if installed != ASYNCIO_REACTOR:
         raise ReactorUnavailableError(
-            f"a Twisted reactor ({installed}) is already installed and run by this process, "
+            f"the Twisted reactor installed in this process is {installed}, not {ASYNCIO_REACTOR}"
+        )
+    # Twisted keeps the loop only as this attribute; it is the loop the reactor runs on
+    loop: asyncio.AbstractEventLoop = reactor._asyncioEventloop
+    return loop
+
+
+def _install_asyncio_reactor() -> asyncio.AbstractEventLoop:
+    if installed_reactor_loop() is not None:
+        raise ReactorUnavailableError(
+            "a Twisted reactor is already installed and run by this process, "
             "so the client cannot start its own"
         )
     from twisted.internet import asyncioreactor
