@@ -8,11 +8,20 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ftl_scraper.addon import FtlAddon
     from ftl_scraper.errors import FtlError
-    from ftl_scraper.models import PoolsBundle
-    from ftl_scraper.run.api import fetch_pools_bundle
+    from ftl_scraper.models import PoolsBundle, TableauBundle
+    from ftl_scraper.run.api import fetch_pools_bundle, fetch_tableau_bundle
     from ftl_scraper.run.client import AsyncFtlClient, FtlClient
 
-__all__ = ["AsyncFtlClient", "FtlAddon", "FtlClient", "FtlError", "PoolsBundle", "fetch_pools_bundle"]
+__all__ = [
+    "AsyncFtlClient",
+    "FtlAddon",
+    "FtlClient",
+    "FtlError",
+    "PoolsBundle",
+    "TableauBundle",
+    "fetch_pools_bundle",
+    "fetch_tableau_bundle",
+]
 __version__ = "0.1.0"
 
 # Imported on first use, so `import ftl_scraper` (and every `scrapy` command that loads the
@@ -22,6 +31,8 @@ _PUBLIC_NAMES = {
     "FtlError": "ftl_scraper.errors",
     "PoolsBundle": "ftl_scraper.models",
     "fetch_pools_bundle": "ftl_scraper.run.api",
+    "TableauBundle": "ftl_scraper.models",
+    "fetch_tableau_bundle": "ftl_scraper.run.api",
     "FtlClient": "ftl_scraper.run.client",
     "AsyncFtlClient": "ftl_scraper.run.client",
 }

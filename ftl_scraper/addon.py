@@ -9,7 +9,9 @@ class FtlAddon:
     """Installs the bundle pipeline, the FTL middlewares, the downloader, cache and feed pieces."""
 
     def update_settings(self, settings: BaseSettings) -> None:
+        # one bundle pipeline per spider; each turns itself off for the other spiders
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.pools.PoolsBundlePipeline"] = 300
+        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.tableau.TableauBundlePipeline"] = 330
         self._install_downloader_and_cache(settings)
         self._install_middlewares(settings)
         self._install_feeds(settings)

@@ -1,4 +1,4 @@
-"""The project's exception hierarchy; every message names the event, round, pool and URL involved."""
+"""The project's exception hierarchy; every message names the event, round, pool, tree and URL involved."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ class FtlError(Exception):
         pool_round_id: str | None = None,
         pool_id: str | None = None,
         url: str | None = None,
+        tableau_id: str | None = None,
+        tree_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -30,6 +32,8 @@ class FtlError(Exception):
         self.pool_round_id = pool_round_id
         self.pool_id = pool_id
         self.url = url
+        self.tableau_id = tableau_id
+        self.tree_id = tree_id
 
     def with_context(self, **context: Any) -> Self:
         """Fill in context the raiser did not know (e.g. the URL a parser never sees)."""
@@ -45,6 +49,8 @@ class FtlError(Exception):
                 ("event", self.event_id),
                 ("round", self.pool_round_id),
                 ("pool", self.pool_id),
+                ("tableau", self.tableau_id),
+                ("tree", self.tree_id),
             )
             if value
         ]
@@ -86,6 +92,14 @@ class PoolParseError(ParseError):
 
 class ResultsParseError(ParseError):
     """The pool results JSON could not be read."""
+
+
+class TableauTreesParseError(ParseError):
+    """The tableau's list of trees (JSON) could not be read."""
+
+
+class TableauParseError(ParseError):
+    """One tree's columns (the tables fragment) could not be read."""
 
 
 class FetchError(FtlError):

@@ -1,17 +1,35 @@
-"""What the spider hands the pipeline: raw FTL pages, still to be parsed, and the end marker.
+"""What the spider hands the pipeline: raw FTL pages still to be parsed, and the pages that failed.
 
-None of these is exported: the pipeline folds them into one ``PoolsBundle``.
+None of these is exported: the pipeline folds them into one bundle per pool round or tableau.
+Each names its pool round or tableau, so one pipeline can assemble several at once.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+
+from ftl_scraper.errors import FtlError
+from ftl_scraper.parsers.tableau_trees import TreeListing
+
+
+class PageKind(enum.StrEnum):
+    """Which of a pool round's pages a request fetches (kept in the request's meta)."""
+
+    POOL_IDS = "pool_ids"
+    POOL_FRAGMENT = "pool_fragment"
+    POOL_RESULTS = "pool_results"
+    #: a tableau's trees JSON, and one tree's columns
+    TABLEAU_TREES = "tableau_trees"
+    TABLEAU_TREE = "tableau_tree"
 
 
 @dataclass(frozen=True)
 class PoolIdsPage:
     """The pool IDs read off ``/pools/scores/{event}/{round}`` (the spider needs them first)."""
 
+    event_id: str
+    pool_round_id: str
     url: str
     pool_ids: list[str]
 
@@ -20,6 +38,8 @@ class PoolIdsPage:
 class PoolFragmentPage:
     """One ``/pools/scores/{event}/{round}/{pool}?dbut=true`` fragment."""
 
+    event_id: str
+    pool_round_id: str
     url: str
     pool_id: str
     html: str
@@ -29,10 +49,54 @@ class PoolFragmentPage:
 class PoolResultsPage:
     """The ``/pools/results/data/{event}/{round}`` JSON."""
 
+    event_id: str
+    pool_round_id: str
     url: str
     body: bytes
 
 
 @dataclass(frozen=True)
-class BundleReady:
-    """Every page is in: the pipeline replaces this marker with the bundle."""
+class FailedPage:
+    """A page that could not be fetched or read (partial mode): it counts as in, with its error."""
+
+    kind: PageKind
+    event_id: str
+    pool_round_id: str
+    url: str
+    error: FtlError
+    #: the pool of a failed fragment; None for the round's other pages
+    pool_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TableauTreesPage:
+    """The trees read off ``/tableaus/scores/{event}/{tableau}/trees`` (the spider needs them first)."""
+
+    event_id: str
+    tableau_id: str
+    url: str
+    trees: list[TreeListing]
+
+
+@dataclass(frozen=True)
+class TableauTreePage:
+    """One tree's columns, ``…/trees/{tree}/tables/0/{numTables + 1}``."""
+
+    event_id: str
+    tableau_id: str
+    url: str
+    tree: TreeListing
+    html: str
+
+
+@dataclass(frozen=True)
+class FailedTableauPage:
+    """A tableau page that could not be fetched or read (partial mode): it counts as in, with its error."""
+
+    kind: PageKind
+    event_id: str
+    tableau_id: str
+    url: str
+    error: FtlError
+    #: the tree of a failed tree page; None for the trees JSON
+    tree_id: str | None = None

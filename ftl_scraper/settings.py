@@ -58,7 +58,6 @@ HTTPCACHE_ENABLED = True
 HTTPCACHE_EXPIRATION_SECS = 180
 HTTPCACHE_DIR = str(default_cache_dir())
 HTTPCACHE_IGNORE_HTTP_CODES = list(range(300, 600))
-HTTPCACHE_IGNORE_SCHEMES = ["file", "data"]
 
 # Cassettes (CassetteMiddleware): a folder of recorded responses, or a shipped name ("demo").
 # Unset = talk to FTL. Set, the default mode is replay: FTL pages with no network and no account.

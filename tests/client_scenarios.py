@@ -20,12 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from ftl_scraper import AsyncFtlClient, FtlClient, FtlError, fetch_pools_bundle
-from tests.fakeftl import FakeEvent, FakeFtlServer, Status, generate_event
+from tests.fakeftl import FakeEvent, FakeFtlServer, FakeTableau, Status, generate_event, generate_tableau
 from tests.fakeftl.server import Delay
 
 ACCOUNT, PASSWORD = "coach@example.com", "s3cret-pw-0192"
 #: the events the scenarios crawl; the test process generates the same ones as ground truth
 EVENT_SEEDS = {"main": (11, 24), "second": (12, 9)}
+
+
+def tableau() -> FakeTableau:
+    return generate_tableau(seed=21, size=8, team=True)
 
 
 def events() -> dict[str, FakeEvent]:
@@ -74,7 +78,9 @@ def run(workdir: Path) -> dict[str, Any]:
     fake = events()
     main, second = fake["main"], fake["second"]
     report: dict[str, Any] = {"logging_before": _logging_state()}
+    bracket = tableau()
     with FakeFtlServer(main, second, latency=0.05) as server:
+        server.add_tableau(bracket)
         settings = {"FTL_BASE_URL": server.base_url, "HTTPCACHE_DIR": str(workdir / "cache")}
         path_of_pool = f"/pools/scores/{main.event_id}/{main.pool_round_id}/{main.pool_ids[3]}"
 
@@ -95,6 +101,7 @@ def run(workdir: Path) -> dict[str, Any]:
             server.reset()
             after = client.pools(second.event_id, second.pool_round_id)
             report["after_failure"] = after.model_dump(mode="json")
+            report["tableau"] = client.tableau(bracket.event_id, bracket.tableau_id).model_dump(mode="json")
 
             server.reset()
             server.add_fault(path_of_pool, Delay(1.5))

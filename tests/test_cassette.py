@@ -521,7 +521,7 @@ def test_demo_cassette_files_are_exactly_the_index(tmp_path: Path) -> None:
     index = json.loads((DEMO / INDEX_FILE).read_text(encoding="utf-8"))
     listed = sorted(entry["body_file"] for entry in index["interactions"])
     assert sorted(path.name for path in DEMO.iterdir()) == sorted([*listed, INDEX_FILE])
-    assert len(listed) == 34  # pools page + 32 pools + results JSON
+    assert len(listed) == 36  # pools page + 32 pools + results JSON + tableau trees JSON + one tree
     shutil.copytree(DEMO, tmp_path / "copy")
     Cassette.load(tmp_path / "copy").save()  # loading and saving changes nothing
     assert stored_files(tmp_path / "copy") == stored_files(DEMO)

@@ -183,6 +183,20 @@ def test_a_bad_argument_exits_2_before_any_request(fake_ftl: FakeFtlServer, tmp_
     assert fake_ftl.requests == []
 
 
+def test_an_unknown_spider_exits_2_naming_the_known_ones(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "scrapy", "crawl", "nosuchspider", "-O", f"{tmp_path / 'out.json'}:json"]
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert completed.returncode == 2
+    [line] = error_lines(completed.stderr)
+    assert line.startswith("ftl_scraper: error: unknown spider 'nosuchspider' (known: ")
+    assert "pools" in line.split("(known: ")[1].rstrip(")").split(", ")
+    assert "Traceback" not in completed.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_fetch_pools_bundle_timeout_applies_to_that_call(
     fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
 ) -> None:

@@ -22,7 +22,7 @@ from ftl_scraper import AsyncFtlClient, FtlClient, fetch_pools_bundle
 from ftl_scraper.errors import CrawlTimeoutError, FtlError, HttpStatusError, InvalidArgumentError
 from ftl_scraper.run import default_clients, reactor_thread
 from ftl_scraper.run.reactor_thread import ReactorUnavailableError
-from tests.client_scenarios import events
+from tests.client_scenarios import events, tableau
 from tests.fakeftl import FakeEvent, FakeFtlServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +63,10 @@ def test_a_call_returns_the_round_as_the_stand_in_generated_it(
     main = truth["main"]
     assert report["first"]["bundle"] == main.expected_bundle()
     assert report["first"]["requests"] == len(main.pools) + 2
+
+
+def test_a_tableau_call_returns_the_bracket_as_the_stand_in_generated_it(report: dict[str, Any]) -> None:
+    assert report["tableau"] == tableau().expected_bundle()
 
 
 def test_a_second_call_is_served_from_the_shared_http_cache(

@@ -22,8 +22,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from ftl_scraper.errors import InvalidArgumentError, LoginRefusedError, LoginRequiredError
 from ftl_scraper.login.credentials import session_cookie_from_file
 from ftl_scraper.login.session_store import SessionStore, StoredSession
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE as NO_CREDENTIALS_MESSAGE
 from ftl_scraper.run.outcome import ExitStatus
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE as NO_CREDENTIALS_MESSAGE
 from tests.crawling import CrawlRun, crawl_pools
 from tests.fakeftl import FakeEvent, FakeFtlServer, Redirect, Status
 

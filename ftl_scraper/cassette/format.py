@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 from ftl_scraper.errors import FtlError, ParseError
 from ftl_scraper.parsers import is_login_page, parse_pool_ids
-from ftl_scraper.parsers.text import LOGIN_PATHS
+from ftl_scraper.site.ids import FTL_ID_PATTERN
+from ftl_scraper.site.login import LOGIN_PATHS
 
 INDEX_FILE = "index.json"
 #: bumped when the index layout changes incompatibly
@@ -35,10 +36,16 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Location", "Retry-After")
 CSRF_PLACEHOLDER = b"not-recorded"
 
 _CSRF_META = re.compile(rb'(<meta\s+name="csrf_token"\s+content=")[^"]*(")', re.IGNORECASE)
-_FTL_ID = "[0-9A-F]{32}"
-_POOLS_PAGE = re.compile(rf"/pools/scores/{_FTL_ID}/{_FTL_ID}/?")
-_POOL_FRAGMENT = re.compile(rf"/pools/scores/{_FTL_ID}/{_FTL_ID}/(?P<pool>{_FTL_ID})\?dbut=true")
-_RESULTS_DATA = re.compile(rf"/pools/results/data/{_FTL_ID}/{_FTL_ID}/?")
+_POOLS_PAGE = re.compile(rf"/pools/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/?")
+_POOL_FRAGMENT = re.compile(
+    rf"/pools/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/(?P<pool>{FTL_ID_PATTERN})\?dbut=true"
+)
+_RESULTS_DATA = re.compile(rf"/pools/results/data/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/?")
+_TABLEAU_TREES = re.compile(rf"/tableaus/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/trees/?")
+_TABLEAU_TABLES = re.compile(
+    rf"/tableaus/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/trees/(?P<tree>{FTL_ID_PATTERN})"
+    r"/tables/(?P<first>\d+)/(?P<count>\d+)"
+)
 _NOT_IN_FILE_NAME = re.compile(r"[^a-z0-9]+")
 
 
@@ -224,6 +231,10 @@ def _stem(interaction: Interaction, pool_numbers: dict[str, int], width: int) ->
         return f"{prefix}pool-{number:0{width}d}-{pool_id}" if number else f"{prefix}pool-{pool_id}"
     if _RESULTS_DATA.fullmatch(path):
         return f"{prefix}results-data"
+    if _TABLEAU_TREES.fullmatch(path):
+        return f"{prefix}tableau-trees"
+    if tables := _TABLEAU_TABLES.fullmatch(path):
+        return f"{prefix}tableau-tree-{tables['tree']}-tables-{tables['first']}-{tables['count']}"
     slug = _NOT_IN_FILE_NAME.sub("-", path.lower()).strip("-")[:100] or "root"
     return f"{prefix}{slug}"
 

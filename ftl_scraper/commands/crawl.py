@@ -11,8 +11,7 @@ from scrapy.exceptions import UsageError
 from ftl_scraper.errors import FtlError
 from ftl_scraper.output.summary import is_debug_run, quiet_scrapy_chatter
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
-from ftl_scraper.spiders.arguments import PoolsArguments
-from ftl_scraper.spiders.pools import PoolsSpider
+from ftl_scraper.spiders.arguments import SpiderArguments
 
 
 class Command(ScrapyCrawlCommand):
@@ -36,13 +35,23 @@ class Command(ScrapyCrawlCommand):
         # addons and components
         quiet_scrapy_chatter(self.settings)
         spider_name = args[0]
-        if spider_name == PoolsSpider.name:
+        spider_loader = self.crawler_process.spider_loader
+        try:
+            spider_class = spider_loader.load(spider_name)
+        except KeyError:
+            known = ", ".join(sorted(spider_loader.list()))
+            error = FtlError(f"unknown spider {spider_name!r} (known: {known})")
+            self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
+            return
+        # checked up front, so bad arguments exit 2 before the crawl starts, for every spider
+        arguments_model: type[SpiderArguments] | None = getattr(spider_class, "arguments_model", None)
+        if arguments_model is not None:
             try:
-                PoolsArguments.parse(opts.spargs)
+                arguments_model.parse(opts.spargs)
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return
-        crawler = self._create_crawler(spider_name)
+        crawler = self._create_crawler(spider_class)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:

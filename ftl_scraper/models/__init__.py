@@ -11,6 +11,15 @@ from ftl_scraper.models.pools import (
     Referee,
     bundle_json_schema,
 )
+from ftl_scraper.models.tableau import (
+    TableauBout,
+    TableauBundle,
+    TableauFencer,
+    TableauReferee,
+    TableauRound,
+    TableauTree,
+    tableau_bundle_json_schema,
+)
 
 __all__ = [
     "Contract",
@@ -22,5 +31,12 @@ __all__ = [
     "PoolResults",
     "PoolsBundle",
     "Referee",
+    "TableauBout",
+    "TableauBundle",
+    "TableauFencer",
+    "TableauReferee",
+    "TableauRound",
+    "TableauTree",
     "bundle_json_schema",
+    "tableau_bundle_json_schema",
 ]

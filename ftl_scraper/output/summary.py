@@ -69,12 +69,17 @@ def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reas
         for label, value in (
             ("event", getattr(spider, "event_id", None)),
             ("round", getattr(spider, "pool_round_id", None)),
+            ("tableau", getattr(spider, "tableau_id", None)),
         )
         if value
     )
+    if spider.name == "tableau":
+        fetched = _count(stats.get("ftl/trees", 0), "tree", "trees")
+    else:
+        fetched = _count(stats.get("ftl/pools", 0), "pool", "pools")
     counts = ", ".join(
         (
-            f"{_count(stats.get('ftl/pools', 0), 'pool', 'pools')} fetched",
+            f"{fetched} fetched",
             _count(stats.get("retry/count", 0), "retry", "retries"),
             _count(stats.get("httpcache/hit", 0), "cache hit", "cache hits"),
             _count(stats.get("ftl/errors", 0), "error", "errors"),

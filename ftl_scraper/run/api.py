@@ -1,4 +1,5 @@
-"""Plain-Python entry point: ``fetch_pools_bundle(event_id, pool_round_id) -> dict``."""
+"""Plain-Python entry points: ``fetch_pools_bundle(event_id, pool_round_id) -> dict`` and
+``fetch_tableau_bundle(event_id, tableau_id) -> dict``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 from ftl_scraper.errors import FtlError
 from ftl_scraper.run.default_clients import default_client
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
-from ftl_scraper.spiders.arguments import PoolsArguments
+from ftl_scraper.spiders.arguments import PoolsArguments, TableauArguments
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
 # Handed to the child in its environment, never on its command line (visible to `ps`, and the
@@ -50,6 +51,41 @@ def fetch_pools_bundle(
     if client is not None:
         bundle = client.pools(event_id, pool_round_id, force_refresh=force_refresh, partial=partial)
         return bundle.model_dump(mode="json")
+    spider_arguments = {"event": event_id, "round": pool_round_id}
+    return _crawl_bundle("pools", spider_arguments, force_refresh, partial, timeout, settings)
+
+
+def fetch_tableau_bundle(
+    event_id: str,
+    tableau_id: str,
+    *,
+    force_refresh: bool = False,
+    partial: bool = False,
+    timeout: float | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Crawl one FTL DE tableau and return its bundle (see ``TableauBundle``).
+
+    Arguments, errors, the in-process client and the child process as for ``fetch_pools_bundle``.
+    """
+    TableauArguments.parse({"event": event_id, "tableau": tableau_id})
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
+    if client is not None:
+        bundle = client.tableau(event_id, tableau_id, force_refresh=force_refresh, partial=partial)
+        return bundle.model_dump(mode="json")
+    spider_arguments = {"event": event_id, "tableau": tableau_id}
+    return _crawl_bundle("tableau", spider_arguments, force_refresh, partial, timeout, settings)
+
+
+def _crawl_bundle(
+    spider_name: str,
+    spider_arguments: dict[str, str],
+    force_refresh: bool,
+    partial: bool,
+    timeout: float | None,
+    settings: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """``scrapy crawl <spider_name>`` in a child process; the one bundle, or the first error."""
     overrides = dict(settings or {})
     secrets = {name: str(overrides.pop(name)) for name in _SECRET_SETTINGS if name in overrides}
     if timeout is not None:
@@ -58,10 +94,10 @@ def fetch_pools_bundle(
         bundle_path = Path(workdir) / "bundle.json"
         outcome_path = Path(workdir) / "outcome.json"
         overrides["FTL_OUTCOME_FILE"] = str(outcome_path)
+        arguments = [f"{name}={value}" for name, value in spider_arguments.items()]
         command = [
-            sys.executable, "-m", "scrapy", "crawl", "pools",
-            "-a", f"event={event_id}",
-            "-a", f"round={pool_round_id}",
+            sys.executable, "-m", "scrapy", "crawl", spider_name,
+            *(option for argument in arguments for option in ("-a", argument)),
             "-a", f"force_refresh={int(force_refresh)}",
             "-a", f"partial={int(partial)}",
             "-O", f"{bundle_path}:json",

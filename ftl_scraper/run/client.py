@@ -10,8 +10,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.models import PoolsBundle
-from ftl_scraper.run.crawls import POOLS, BundleT, CrawlKind, CrawlService
+from ftl_scraper.models import PoolsBundle, TableauBundle
+from ftl_scraper.run.crawls import POOLS, TABLEAU, BundleT, CrawlKind, CrawlService
 from ftl_scraper.run.reactor_thread import REACTOR_THREAD, ReactorUnavailableError, installed_reactor_loop
 
 
@@ -45,6 +45,19 @@ class FtlClient:
         """One pool round (see ``PoolsBundle``); raises the ``FtlError`` subclass of what failed."""
         arguments = {"event": event_id, "round": pool_round_id, "force_refresh": force_refresh}
         return self._crawl(POOLS, timeout, **arguments, partial=partial)
+
+    def tableau(
+        self,
+        event_id: str,
+        tableau_id: str,
+        *,
+        force_refresh: bool = False,
+        partial: bool = False,
+        timeout: float | None = None,
+    ) -> TableauBundle:
+        """One DE tableau (see ``TableauBundle``); raises the ``FtlError`` subclass of what failed."""
+        arguments = {"event": event_id, "tableau": tableau_id, "force_refresh": force_refresh}
+        return self._crawl(TABLEAU, timeout, **arguments, partial=partial)
 
     def close(self) -> None:
         """Stop the calls still running (they raise ``FtlError``), then the reactor thread unless
@@ -114,6 +127,19 @@ class AsyncFtlClient:
         """One pool round (see ``PoolsBundle``); raises the ``FtlError`` subclass of what failed."""
         arguments = {"event": event_id, "round": pool_round_id, "force_refresh": force_refresh}
         return await self._crawl(POOLS, timeout, **arguments, partial=partial)
+
+    async def tableau(
+        self,
+        event_id: str,
+        tableau_id: str,
+        *,
+        force_refresh: bool = False,
+        partial: bool = False,
+        timeout: float | None = None,  # noqa: ASYNC109 (the same keyword as FtlClient's)
+    ) -> TableauBundle:
+        """One DE tableau (see ``TableauBundle``); raises the ``FtlError`` subclass of what failed."""
+        arguments = {"event": event_id, "tableau": tableau_id, "force_refresh": force_refresh}
+        return await self._crawl(TABLEAU, timeout, **arguments, partial=partial)
 
     async def aclose(self) -> None:
         if self._closed:

@@ -17,10 +17,11 @@ from ftl_scraper.fetching.response_memory import ResponseMemory
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 from ftl_scraper.login.credentials import HiddenSecret
 from ftl_scraper.login.middleware import SharedLoginSession
-from ftl_scraper.models import PoolsBundle
+from ftl_scraper.models import PoolsBundle, TableauBundle
 from ftl_scraper.run.outcome import ExitStatus, crawl_outcome
-from ftl_scraper.spiders.arguments import PoolsArguments
+from ftl_scraper.spiders.arguments import PoolsArguments, TableauArguments
 from ftl_scraper.spiders.pools import PoolsSpider
+from ftl_scraper.spiders.tableau import TableauSpider
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
 #: settings that hold a password or a session cookie
@@ -41,6 +42,7 @@ class CrawlKind(Generic[BundleT]):
 
 
 POOLS = CrawlKind(PoolsSpider, PoolsArguments.parse, PoolsBundle)
+TABLEAU = CrawlKind(TableauSpider, TableauArguments.parse, TableauBundle)
 
 
 def client_settings(overrides: Mapping[str, Any] | None) -> Settings:

@@ -74,7 +74,10 @@ def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
 
 
 def _context(error: FtlError) -> dict[str, Any]:
-    context = {name: getattr(error, name) for name in ("event_id", "pool_round_id", "pool_id", "url")}
+    context = {
+        name: getattr(error, name)
+        for name in ("event_id", "pool_round_id", "pool_id", "url", "tableau_id", "tree_id")
+    }
     if isinstance(error, errors.HttpStatusError):
         context["status"] = error.status
     return context

@@ -1,4 +1,4 @@
-"""FTL identifiers and the URLs of one pool round, built from a configurable site root."""
+"""FTL identifiers and the URLs of one pool round or DE tableau, built from a configurable site root."""
 
 from __future__ import annotations
 
@@ -7,20 +7,24 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ftl_scraper.errors import InvalidArgumentError
+from ftl_scraper.site.ids import FTL_ID, FTL_ID_ANY_CASE
 
 DEFAULT_BASE_URL = "https://www.fencingtimelive.com"
 
-_FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
 # /pools/scores/{event}/{round}[/{pool}], /pools/results/data/{event}/{round}, /pools/details/...
 _POOLS_PATH = re.compile(
-    r"/pools/(?:scores|details|results(?:/data)?)/(?P<event>[0-9A-Fa-f]{32})/(?P<round>[0-9A-Fa-f]{32})(?:/|$)"
+    rf"/pools/(?:scores|details|results(?:/data)?)/(?P<event>{FTL_ID_ANY_CASE})/(?P<round>{FTL_ID_ANY_CASE})(?:/|$)"
+)
+# /tableaus/scores/{event}/{tableau}[/trees[/...]]
+_TABLEAU_PATH = re.compile(
+    rf"/tableaus/scores/(?P<event>{FTL_ID_ANY_CASE})/(?P<tableau>{FTL_ID_ANY_CASE})(?:/|$)"
 )
 
 
 def normalize_ftl_id(value: object, field: str) -> str:
     """Return an FTL ID upper-cased, or raise naming the argument that was wrong."""
     text = str(value).strip() if value is not None else ""
-    if not _FTL_ID.fullmatch(text):
+    if not FTL_ID.fullmatch(text):
         shown = text if len(text) <= 60 else text[:57] + "..."
         raise InvalidArgumentError(f"{field} must be a 32-character hexadecimal FTL ID, got {shown!r}")
     return text.upper()
@@ -35,6 +39,17 @@ def ids_from_pools_url(url: str) -> tuple[str, str]:
             f"{DEFAULT_BASE_URL}/pools/scores/<eventID>/<roundID>, got {url!r}"
         )
     return match["event"].upper(), match["round"].upper()
+
+
+def ids_from_tableau_url(url: str) -> tuple[str, str]:
+    """Read the event and tableau (DE round) IDs out of any FTL tableau URL."""
+    match = _TABLEAU_PATH.search(urlsplit(url.strip()).path)
+    if match is None:
+        raise InvalidArgumentError(
+            f"url must be an FTL tableau URL such as "
+            f"{DEFAULT_BASE_URL}/tableaus/scores/<eventID>/<tableauID>, got {url!r}"
+        )
+    return match["event"].upper(), match["tableau"].upper()
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -62,3 +77,28 @@ class PoolRoundUrls:
     @property
     def results_data(self) -> str:
         return f"{self.base_url}/pools/results/data/{self.event_id}/{self.pool_round_id}"
+
+
+@dataclass(frozen=True)
+class TableauUrls:
+    """The pages one DE tableau is read from: its list of trees, then each tree's columns."""
+
+    base_url: str
+    event_id: str
+    tableau_id: str
+
+    @property
+    def tableau_page(self) -> str:
+        return f"{self.base_url}/tableaus/scores/{self.event_id}/{self.tableau_id}"
+
+    @property
+    def trees(self) -> str:
+        return f"{self.tableau_page}/trees"
+
+    def whole_tree(self, tree_id: str, table_count: int) -> str:
+        """Every column of a tree: its ``table_count`` bout columns and then the winner column.
+
+        The winner column holds the champion and the final's score; asking for
+        ``table_count`` columns only would lose both.
+        """
+        return f"{self.trees}/{tree_id}/tables/0/{table_count + 1}"

@@ -1,19 +1,40 @@
-"""The `pools` spider's arguments, validated and documented in one place."""
+"""The spiders' arguments, validated and documented in one place."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ftl_scraper.errors import InvalidArgumentError
-from ftl_scraper.site.urls import ids_from_pools_url, normalize_ftl_id
+from ftl_scraper.site.urls import ids_from_pools_url, ids_from_tableau_url, normalize_ftl_id
 
 
-class PoolsArguments(BaseModel):
-    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+class SpiderArguments(BaseModel):
+    """Base of every spider's argument model; a spider names its own as ``arguments_model``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any]) -> Self:
+        """Validate spider keywords, raising one readable line on the first problem."""
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = ".".join(str(part) for part in first["loc"]) or "arguments"
+            if first["type"] == "extra_forbidden":
+                known = ", ".join(cls.model_fields)
+                message = f"unknown spider argument {name!r} (known: {known})"
+            elif first["loc"]:
+                message = f"spider argument {name!r}: {first['msg']}"
+            else:
+                message = first["msg"].removeprefix("Value error, ")
+            raise InvalidArgumentError(message) from None
+
+
+class PoolsArguments(SpiderArguments):
+    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
 
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
     round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
@@ -44,19 +65,35 @@ class PoolsArguments(BaseModel):
     def pool_round_id(self) -> str:
         return self._pool_round_id
 
-    @classmethod
-    def parse(cls, raw: dict[str, Any]) -> PoolsArguments:
-        """Validate spider keywords, raising one readable line on the first problem."""
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as error:
-            first = error.errors()[0]
-            name = ".".join(str(part) for part in first["loc"]) or "arguments"
-            if first["type"] == "extra_forbidden":
-                known = ", ".join(cls.model_fields)
-                message = f"unknown spider argument {name!r} (known: {known})"
-            elif first["loc"]:
-                message = f"spider argument {name!r}: {first['msg']}"
-            else:
-                message = first["msg"].removeprefix("Value error, ")
-            raise InvalidArgumentError(message) from None
+
+class TableauArguments(SpiderArguments):
+    """``-a`` arguments of ``scrapy crawl tableau`` (also the keywords of the spider class)."""
+
+    event: str | None = Field(None, description="FTL event ID (32 hex characters)")
+    tableau: str | None = Field(None, description="FTL tableau (DE round) ID (32 hex characters)")
+    url: str | None = Field(None, description="Any FTL tableau URL carrying both IDs")
+    force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
+    partial: bool = Field(False, description="Keep going past failed pages; report them")
+
+    _event_id: str = PrivateAttr()
+    _tableau_id: str = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _resolve_ids(self) -> TableauArguments:
+        # resolved here, so a malformed ID fails before any request is made
+        if self.event is not None and self.tableau is not None:
+            self._event_id = normalize_ftl_id(self.event, "event")
+            self._tableau_id = normalize_ftl_id(self.tableau, "tableau")
+        elif self.url is not None:
+            self._event_id, self._tableau_id = ids_from_tableau_url(self.url)
+        else:
+            raise ValueError("give both event=<eventID> and tableau=<tableauID>, or url=<tableau URL>")
+        return self
+
+    @property
+    def event_id(self) -> str:
+        return self._event_id
+
+    @property
+    def tableau_id(self) -> str:
+        return self._tableau_id

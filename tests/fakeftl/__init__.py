@@ -23,6 +23,7 @@ from .render import (
     render_pools_page,
     render_results_json,
 )
+from .render_tableau import render_tableau_tables
 from .server import (
     Body,
     Delay,
@@ -33,14 +34,18 @@ from .server import (
     Reset,
     Status,
 )
+from .tableau import WITHDRAWAL_LABEL, FakeTableau, FakeTree, generate_tableau
 
 __all__ = [
     "FAILED_TO_APPEAR",
     "MEDICAL_WITHDRAWAL",
+    "WITHDRAWAL_LABEL",
     "Body",
     "Delay",
     "FakeEvent",
     "FakeFtlServer",
+    "FakeTableau",
+    "FakeTree",
     "Fault",
     "RecordedRequest",
     "Redirect",
@@ -48,8 +53,10 @@ __all__ = [
     "Status",
     "fencer_totals",
     "generate_event",
+    "generate_tableau",
     "render_login_page",
     "render_pool_fragment",
     "render_pools_page",
     "render_results_json",
+    "render_tableau_tables",
 ]

@@ -1,8 +1,8 @@
 """A loopback FTL for tests and benchmarks: serves fake events, injects faults, records traffic.
 
 ``FakeFtlServer`` is a ``ThreadingHTTPServer`` on 127.0.0.1 (ephemeral port) in a daemon
-thread. It answers the three pool-round endpoints, optionally gates them behind FTL's login
-flow, and records every request, the concurrency peak and the logins it saw.
+thread. It answers the three pool-round endpoints and the two tableau ones, optionally gates them
+behind FTL's login flow, and records every request, the concurrency peak and the logins it saw.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from .render import (
     render_pools_page,
     render_results_json,
 )
+from .render_tableau import render_tableau_tables
+from .tableau import FakeTableau
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -45,6 +47,10 @@ _ID = "[0-9A-Fa-f]{32}"
 _POOLS_PAGE = re.compile(rf"/pools/scores/(?P<event>{_ID})/(?P<round>{_ID})/?")
 _FRAGMENT = re.compile(rf"/pools/scores/(?P<event>{_ID})/(?P<round>{_ID})/(?P<pool>{_ID})")
 _RESULTS = re.compile(rf"/pools/results/data/(?P<event>{_ID})/(?P<round>{_ID})")
+_TABLEAU_TREES = re.compile(rf"/tableaus/scores/(?P<event>{_ID})/(?P<tableau>{_ID})/trees")
+_TABLEAU_TABLES = re.compile(
+    rf"/tableaus/scores/(?P<event>{_ID})/(?P<tableau>{_ID})/trees/(?P<tree>{_ID})/tables/(?P<first>\d+)/(?P<count>\d+)"
+)
 
 PathMatcher = str | re.Pattern[str] | Callable[[str], bool]
 
@@ -163,6 +169,7 @@ class FakeFtlServer:
         self._lock = threading.Condition()
         self._stopping = threading.Event()
         self._pages: dict[str, tuple[bytes, str]] = {}
+        self._tableaus: dict[str, FakeTableau] = {}
         self._faults: list[_FaultRule] = []
         self._sessions: dict[str, _Session] = {}
         self._connections: set[socket.socket] = set()
@@ -248,6 +255,11 @@ class FakeFtlServer:
         pages[f"results/{prefix}"] = (render_results_json(event), JSON)
         with self._lock:
             self._pages.update(pages)
+
+    def add_tableau(self, tableau: FakeTableau) -> None:
+        """Serve this DE round's trees JSON and every window of its trees' columns."""
+        with self._lock:
+            self._tableaus[f"{tableau.event_id}/{tableau.tableau_id}"] = tableau
 
     # -- faults
 
@@ -389,6 +401,9 @@ class FakeFtlServer:
         return _Reply(200, page[0], page[1])
 
     def _data_page(self, route: str) -> tuple[bytes, str] | None:
+        tableau_page = self._tableau_page(route)
+        if tableau_page is not None:
+            return tableau_page
         for pattern, kind in ((_FRAGMENT, "scores"), (_POOLS_PAGE, "scores"), (_RESULTS, "results")):
             match = pattern.fullmatch(route)
             if match:
@@ -396,6 +411,24 @@ class FakeFtlServer:
                 with self._lock:
                     return self._pages.get(f"{kind}/{key}")
         return None
+
+    def _tableau_page(self, route: str) -> tuple[bytes, str] | None:
+        match = _TABLEAU_TREES.fullmatch(route) or _TABLEAU_TABLES.fullmatch(route)
+        if match is None:
+            return None
+        with self._lock:
+            tableau = self._tableaus.get(f"{match['event'].upper()}/{match['tableau'].upper()}")
+        if tableau is None:
+            return None
+        if match.re is _TABLEAU_TREES:
+            return tableau.trees_json(), JSON
+        tree = next((tree for tree in tableau.trees if tree.tree_id == match["tree"].upper()), None)
+        if tree is None:
+            return None
+        html = render_tableau_tables(
+            tree, int(match["first"]), int(match["count"]), tableau.event_id, tableau.tableau_id
+        )
+        return html.encode(), HTML
 
 
 class _LoopbackHttpServer(ThreadingHTTPServer):
