@@ -7,8 +7,8 @@ From the repository root::
 The fake FTL runs in this process and counts requests and the peak in flight; the client runs
 in a child process (``benchmarks/client_calls.py``), so the two do not share one interpreter.
 Figures: sequential calls that fetch every page (``force_refresh=True``), calls served by the
-HTTP cache, the RSS of the calling process over the calls, and ``--threads`` threads calling at
-once through one client.
+HTTP cache (each series after 10 warm-up calls), the RSS of the calling process over the calls,
+and ``--threads`` threads calling at once through one client.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -89,7 +90,17 @@ def main() -> None:
     )
     print(
         table(
-            ["calls", "median", "p10", "p90", "ideal", "median / ideal", "requests", "peak in flight"],
+            [
+                "calls",
+                "median",
+                "p10",
+                "p90",
+                "ideal",
+                "median / ideal",
+                "CPU per call",
+                "requests",
+                "peak in flight",
+            ],
             [
                 [
                     "fetching every page",
@@ -98,6 +109,7 @@ def main() -> None:
                     ms(quantiles[-1]),
                     ms(ideal),
                     f"{cold['median'] / ideal:.2f}x",
+                    ms(cold["cpu_median"]),
                     str(cold["requests"]),
                     str(cold["peak_in_flight"]),
                 ],
@@ -108,6 +120,7 @@ def main() -> None:
                     ms(statistics.quantiles(cached["seconds"], n=10)[-1]),
                     "0 ms",
                     "",
+                    ms(cached["cpu_median"]),
                     str(cached["requests"]),
                     str(cached["peak_in_flight"]),
                 ],
@@ -115,9 +128,11 @@ def main() -> None:
         )
     )
     print(
-        f"\nRSS of the calling process: {cold['rss_start_mib']:.1f} MiB after the first call, "
-        f"{cold['rss_mid_mib']:.1f} MiB after {arguments.calls // 2}, {cold['rss_end_mib']:.1f} MiB after "
-        f"{arguments.calls} (growth {cold['rss_end_mib'] - cold['rss_start_mib']:+.1f} MiB); cached calls: "
+        f"\nRSS of the calling process: {cold['rss_first_mib']:.1f} MiB after the first call, "
+        f"{cold['rss_start_mib']:.1f} MiB after the warm-up, then {cold['rss_mid_mib']:.1f} MiB after "
+        f"{arguments.calls // 2} more calls and {cold['rss_end_mib']:.1f} MiB after {arguments.calls} "
+        f"(growth over the {arguments.calls} calls {cold['rss_end_mib'] - cold['rss_start_mib']:+.1f} MiB, "
+        f"{cold['rss_end_mib'] - cold['rss_first_mib']:+.1f} MiB from the first call); cached calls: "
         f"{cached['rss_end_mib'] - cached['rss_start_mib']:+.1f} MiB."
     )
     print(
@@ -126,7 +141,8 @@ def main() -> None:
         f"{threads['peak_in_flight']} (cap {arguments.concurrency}); every bundle equal: "
         f"{threads['bundles_equal']}."
     )
-    print(f"\n(benchmark run took {time.monotonic() - started:.0f} s)")
+    print(f"\nLoad average {' '.join(f'{value:.2f}' for value in os.getloadavg())} at the end.")
+    print(f"(benchmark run took {time.monotonic() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ from typing import Any
 
 from ftl_scraper import FtlClient
 
+#: calls made before the measured ones
+WARM_UP_CALLS = 10
+
 
 def rss_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -27,7 +30,10 @@ def rss_mib() -> float:
 
 def sequential(client: FtlClient, event_id: str, round_id: str, calls: int, refresh: bool) -> dict[str, Any]:
     seconds, cpu_seconds, rss = [], [], []
-    bundle = client.pools(event_id, round_id, force_refresh=refresh)  # warm-up: imports, first crawler
+    bundle = client.pools(event_id, round_id, force_refresh=refresh)  # imports, first crawler
+    rss_first = rss_mib()
+    for _ in range(WARM_UP_CALLS - 1):  # the allocator's pools and Scrapy's caches fill up
+        client.pools(event_id, round_id, force_refresh=refresh)
     rss_start = rss_mib()
     for _ in range(calls):
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -39,6 +45,7 @@ def sequential(client: FtlClient, event_id: str, round_id: str, calls: int, refr
         "seconds": seconds,
         "median": statistics.median(seconds),
         "cpu_median": statistics.median(cpu_seconds),
+        "rss_first_mib": rss_first,
         "rss_start_mib": rss_start,
         "rss_end_mib": rss[-1],
         "rss_mid_mib": rss[len(rss) // 2],
