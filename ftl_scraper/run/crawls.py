@@ -24,8 +24,8 @@ from ftl_scraper.spiders.pools import PoolsSpider
 from ftl_scraper.spiders.tableau import TableauSpider
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
-#: settings that hold a password or a session cookie
-_SECRET_SETTINGS = ("FTL_PASSWORD", "FTL_COOKIE")
+#: settings that hold a password or a session cookie: kept, but shown as '<hidden>' in logs
+_HIDDEN_SETTINGS = ("FTL_PASSWORD", "FTL_COOKIE")
 
 
 BundleT = TypeVar("BundleT", bound=BaseModel)
@@ -46,12 +46,12 @@ TABLEAU = CrawlKind(TableauSpider, TableauArguments.parse, TableauBundle)
 
 
 def client_settings(overrides: Mapping[str, Any] | None) -> Settings:
-    """The project's settings with the caller's on top, as ``scrapy crawl -s`` would give them,
-    except that secrets are accepted (they never reach a command line here) and hidden from logs."""
+    """The project's settings with the caller's on top. Unlike ``scrapy crawl -s``, a password or
+    cookie is accepted here (it never reaches a command line), and hidden from the logs."""
     settings = Settings()
     settings.setmodule(_PROJECT_SETTINGS, priority="project")
     for name, value in (overrides or {}).items():
-        kept = HiddenSecret(value) if name in _SECRET_SETTINGS and isinstance(value, str) else value
+        kept = HiddenSecret(value) if name in _HIDDEN_SETTINGS and isinstance(value, str) else value
         settings.set(name, kept, priority="project")
     return settings
 
@@ -67,7 +67,7 @@ class _BundleCollector:
 
 class CrawlService:
     """Runs crawls for one client, each with a crawler of its own, all sharing the client's
-    settings, HTTP cache folder, login state folder and one politeness cap.
+    settings, one politeness cap, the login session and the HTTP cache (in memory too).
 
     Its coroutines run on the reactor's event loop only.
     """
