@@ -1,9 +1,5 @@
-"""The in-process clients exercised in a process of their own, where no test reactor is installed.
-
-pytest runs with pytest-twisted's reactor in its main thread, on which a blocking ``FtlClient``
-call could never finish; ``tests/test_client.py`` runs this module as a child process and checks
-what it reports (one JSON document on stdout) against the stand-in FTL's ground truth.
-"""
+"""The clients exercised in a child process of ``tests/test_client.py`` (no test reactor there):
+it prints one JSON report, which the tests check against the stand-in FTL's ground truth."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""FtlClient and AsyncFtlClient: bundles, errors, timeouts, one cap for all calls, clean close.
-
-The blocking client runs in a child process (``tests/client_scenarios.py``): here pytest-twisted
-runs the reactor in the test thread, where a blocking call could never finish. The asyncio client
-also runs here, on that reactor's own loop.
-"""
+"""FtlClient and AsyncFtlClient: bundles, errors, timeouts, one cap and one login for all calls.
+The blocking client runs in a child process: here pytest's reactor runs in the test thread."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""Parsed pages kept by content: a client that polls a round re-reads pages that mostly did not change.
-
-The models returned are shared between callers that passed the same page: read them, do not
-change them (the pipeline only reads them into a bundle).
-"""
+"""Parsed pages kept by content: a client polling a round re-reads pages that mostly did not change.
+The (frozen) models returned are shared between callers that passed the same page."""
 
 from __future__ import annotations
 
