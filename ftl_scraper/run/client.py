@@ -11,7 +11,7 @@ from typing import Any, Self
 
 from ftl_scraper.errors import FtlError
 from ftl_scraper.models import PoolsBundle, TableauBundle
-from ftl_scraper.run.crawls import POOLS, TABLEAU, BundleT, CrawlKind, CrawlService
+from ftl_scraper.run.crawls import POOLS, TABLEAU, CrawlKind, CrawlService
 from ftl_scraper.run.reactor_thread import REACTOR_THREAD, ReactorUnavailableError, installed_reactor_loop
 
 
@@ -44,7 +44,7 @@ class FtlClient:
     ) -> PoolsBundle:
         """One pool round (see ``PoolsBundle``); raises the ``FtlError`` subclass of what failed."""
         arguments = {"event": event_id, "round": pool_round_id, "force_refresh": force_refresh}
-        return self._crawl(POOLS, timeout, **arguments, partial=partial)
+        return POOLS.model(self._crawl(POOLS, timeout, **arguments, partial=partial))
 
     def tableau(
         self,
@@ -57,7 +57,7 @@ class FtlClient:
     ) -> TableauBundle:
         """One DE tableau (see ``TableauBundle``); raises the ``FtlError`` subclass of what failed."""
         arguments = {"event": event_id, "tableau": tableau_id, "force_refresh": force_refresh}
-        return self._crawl(TABLEAU, timeout, **arguments, partial=partial)
+        return TABLEAU.model(self._crawl(TABLEAU, timeout, **arguments, partial=partial))
 
     def close(self) -> None:
         """Stop the calls still running (they raise ``FtlError``), then the reactor thread unless
@@ -77,7 +77,7 @@ class FtlClient:
     ) -> None:
         self.close()
 
-    def _crawl(self, kind: CrawlKind[BundleT], timeout: float | None, **arguments: Any) -> BundleT:
+    def _crawl(self, kind: CrawlKind[Any], timeout: float | None, **arguments: Any) -> list[dict[str, Any]]:
         kind.check_arguments(arguments)  # a bad argument fails here, before any request
         if REACTOR_THREAD.is_current_thread():
             # waiting here would stop the very loop that has to finish the crawl
@@ -89,13 +89,12 @@ class FtlClient:
                 self._service.crawl(kind, arguments, time_limit=timeout), self._loop
             )
         try:
-            bundle = call.result()
+            return call.result()
         except concurrent.futures.CancelledError:
             raise FtlError("the FtlClient was closed while the crawl ran; it was stopped") from None
         except BaseException:
             call.cancel()  # e.g. KeyboardInterrupt: stop the crawl, not just the wait
             raise
-        return kind.bundle_model.model_validate(bundle)
 
 
 class AsyncFtlClient:
@@ -126,7 +125,7 @@ class AsyncFtlClient:
     ) -> PoolsBundle:
         """One pool round (see ``PoolsBundle``); raises the ``FtlError`` subclass of what failed."""
         arguments = {"event": event_id, "round": pool_round_id, "force_refresh": force_refresh}
-        return await self._crawl(POOLS, timeout, **arguments, partial=partial)
+        return POOLS.model(await self._crawl(POOLS, timeout, **arguments, partial=partial))
 
     async def tableau(
         self,
@@ -139,7 +138,7 @@ class AsyncFtlClient:
     ) -> TableauBundle:
         """One DE tableau (see ``TableauBundle``); raises the ``FtlError`` subclass of what failed."""
         arguments = {"event": event_id, "tableau": tableau_id, "force_refresh": force_refresh}
-        return await self._crawl(TABLEAU, timeout, **arguments, partial=partial)
+        return TABLEAU.model(await self._crawl(TABLEAU, timeout, **arguments, partial=partial))
 
     async def aclose(self) -> None:
         if self._closed:
@@ -158,13 +157,17 @@ class AsyncFtlClient:
     ) -> None:
         await self.aclose()
 
-    async def _crawl(self, kind: CrawlKind[BundleT], time_limit: float | None, **arguments: Any) -> BundleT:
+    async def _crawl(
+        self, kind: CrawlKind[Any], time_limit: float | None, **arguments: Any
+    ) -> list[dict[str, Any]]:
         kind.check_arguments(arguments)  # a bad argument fails here, before any request
         if self._closed:
             raise FtlError("this AsyncFtlClient is closed")
         reactor_loop = self._reactor_loop or self._find_reactor_loop()
-        bundle = await _on_loop(self._service.crawl(kind, arguments, time_limit=time_limit), reactor_loop)
-        return kind.bundle_model.model_validate(bundle)
+        items: list[dict[str, Any]] = await _on_loop(
+            self._service.crawl(kind, arguments, time_limit=time_limit), reactor_loop
+        )
+        return items
 
     def _find_reactor_loop(self) -> asyncio.AbstractEventLoop:
         installed_loop = installed_reactor_loop()

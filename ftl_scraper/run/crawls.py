@@ -40,6 +40,11 @@ class CrawlKind(Generic[BundleT]):
     check_arguments: Callable[[dict[str, Any]], object]
     bundle_model: type[BundleT]
 
+    def model(self, items: list[dict[str, Any]]) -> BundleT:
+        """The one bundle a crawl of this kind exported, validated."""
+        [bundle] = items
+        return self.bundle_model.model_validate(bundle)
+
 
 POOLS = CrawlKind(PoolsSpider, PoolsArguments.parse, PoolsBundle)
 TABLEAU = CrawlKind(TableauSpider, TableauArguments.parse, TableauBundle)
@@ -91,8 +96,8 @@ class CrawlService:
 
     async def crawl(
         self, kind: CrawlKind[Any], arguments: dict[str, Any], *, time_limit: float | None = None
-    ) -> dict[str, Any]:
-        """Crawl once; the exported bundle as a JSON-safe dict, or the crawl's ``FtlError``.
+    ) -> list[dict[str, Any]]:
+        """Crawl once; the exported items (JSON-safe dicts), or the crawl's ``FtlError``.
 
         ``time_limit`` (seconds) bounds the whole crawl: past it, the crawl is stopped."""
         current = asyncio.current_task()
@@ -111,7 +116,7 @@ class CrawlService:
 
     async def _crawl(
         self, spider_class: type[Spider], arguments: dict[str, Any], time_limit: float | None
-    ) -> dict[str, Any]:
+    ) -> list[dict[str, Any]]:
         if self._runner is None:
             self._runner = AsyncCrawlerRunner(self.settings)
         runner = self._runner
@@ -139,8 +144,7 @@ class CrawlService:
         outcome = crawl_outcome(crawler)
         if outcome.status is ExitStatus.FAILED:
             raise outcome.errors[0]
-        [bundle] = collector.items
-        return dict(bundle)
+        return [dict(item) for item in collector.items]
 
 
 async def _stop(crawler: Any, task: asyncio.Task[None]) -> None:
