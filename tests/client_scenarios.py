@@ -85,6 +85,13 @@ def run(workdir: Path) -> dict[str, Any]:
             bundle = client.pools(main.event_id, main.pool_round_id)
             report["first"] = {"bundle": bundle.model_dump(mode="json"), "requests": len(server.requests)}
             server.reset()
+            refreshed = client.pools(main.event_id, main.pool_round_id, force_refresh=True)
+            report["refreshed"] = {
+                "bundle": refreshed.model_dump(mode="json"),
+                "requests": len(server.requests),
+                "connections_opened": server.connections_opened,
+            }
+            server.reset()
             again = client.pools(main.event_id, main.pool_round_id)
             report["cached"] = {"bundle": again.model_dump(mode="json"), "requests": len(server.requests)}
 

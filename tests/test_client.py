@@ -65,6 +65,15 @@ def test_a_tableau_call_returns_the_bracket_as_the_stand_in_generated_it(report:
     assert report["tableau"] == tableau().expected_bundle()
 
 
+def test_a_later_call_reuses_the_connections_the_first_left_open(
+    report: dict[str, Any], truth: dict[str, FakeEvent]
+) -> None:
+    refreshed = report["refreshed"]
+    assert refreshed["bundle"] == truth["main"].expected_bundle()
+    assert refreshed["requests"] == len(truth["main"].pools) + 2
+    assert refreshed["connections_opened"] == 0
+
+
 def test_a_second_call_is_served_from_the_shared_http_cache(
     report: dict[str, Any], truth: dict[str, FakeEvent]
 ) -> None:

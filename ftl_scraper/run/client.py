@@ -66,7 +66,7 @@ class FtlClient:
             if self._closed:
                 return
             self._closed = True
-        asyncio.run_coroutine_threadsafe(self._service.stop_all(), self._loop).result()
+        asyncio.run_coroutine_threadsafe(self._service.close(), self._loop).result()
         REACTOR_THREAD.release()
 
     def __enter__(self) -> Self:
@@ -145,7 +145,7 @@ class AsyncFtlClient:
             return
         self._closed = True
         if self._reactor_loop is not None:
-            await _on_loop(self._service.stop_all(), self._reactor_loop)
+            await _on_loop(self._service.close(), self._reactor_loop)
         if self._uses_reactor_thread:
             await asyncio.to_thread(REACTOR_THREAD.release)
 

@@ -14,6 +14,7 @@ from scrapy.settings import Settings
 
 from ftl_scraper.errors import CrawlTimeoutError, FtlError
 from ftl_scraper.fetching.response_memory import ResponseMemory
+from ftl_scraper.fetching.shared_connections import SharedConnections
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 from ftl_scraper.login.credentials import HiddenSecret
 from ftl_scraper.login.middleware import SharedLoginSession
@@ -82,6 +83,11 @@ class CrawlService:
         self.transfer_cap = SharedTransferCap(self.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.settings.set("FTL_SHARED_TRANSFER_CAP", self.transfer_cap, priority="project")
         self.settings.set("FTL_SHARED_LOGIN_SESSION", SharedLoginSession(), priority="project")
+        # keep-alive connections to FTL that outlive each crawl
+        self.connections = SharedConnections()
+        self.settings.set("FTL_SHARED_CONNECTIONS", self.connections, priority="project")
+        handler = "ftl_scraper.fetching.shared_connections.SharedPoolDownloadHandler"
+        self.settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="project")
         # the HTTP cache, answered from memory for pages this client has seen
         self.settings.set("FTL_SHARED_RESPONSE_MEMORY", ResponseMemory(), priority="project")
         self.settings.set(
@@ -108,11 +114,13 @@ class CrawlService:
         finally:
             self._running.discard(current)
 
-    async def stop_all(self) -> None:
-        """Stop every crawl still running (each is cancelled, and waited for until it stopped)."""
+    async def close(self) -> None:
+        """Stop every crawl still running (each is cancelled, and waited for until it stopped),
+        then close the connections to FTL."""
         for task in self._running:
             task.cancel()
         await asyncio.gather(*self._running, return_exceptions=True)
+        await self.connections.close()
 
     async def _crawl(
         self, spider_class: type[Spider], arguments: dict[str, Any], time_limit: float | None

@@ -179,6 +179,7 @@ class FakeFtlServer:
         self.in_flight = 0
         self.peak_in_flight = 0
         self.login_count = 0
+        self.connections_opened = 0
         for event in events:
             self.add_event(event)
 
@@ -309,6 +310,7 @@ class FakeFtlServer:
             self._sessions = {}
             self.peak_in_flight = self.in_flight
             self.login_count = 0
+            self.connections_opened = 0
             self.latency, self.require_login = self._defaults
 
     def _record(self, request: RecordedRequest) -> None:
@@ -327,6 +329,7 @@ class FakeFtlServer:
         with self._lock:
             if open_:
                 self._connections.add(connection)
+                self.connections_opened += 1
             else:
                 self._connections.discard(connection)
 
