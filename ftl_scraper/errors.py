@@ -144,3 +144,9 @@ class CrawlTimeoutError(FetchError):
     """A whole crawl took longer than the ``timeout=`` its caller gave, and was stopped."""
 
     kind = "timeout"
+
+
+class ReactorUnavailableError(FtlError):
+    """No in-process crawl is possible here: another Twisted reactor runs in this process."""
+
+    kind = "reactor-unavailable"

@@ -15,9 +15,14 @@ import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from ftl_scraper import AsyncFtlClient, FtlClient, fetch_pools_bundle
-from ftl_scraper.errors import CrawlTimeoutError, FtlError, HttpStatusError, InvalidArgumentError
+from ftl_scraper.errors import (
+    CrawlTimeoutError,
+    FtlError,
+    HttpStatusError,
+    InvalidArgumentError,
+    ReactorUnavailableError,
+)
 from ftl_scraper.run import default_clients, reactor_thread
-from ftl_scraper.run.reactor_thread import ReactorUnavailableError
 from tests.client_scenarios import events, tableau
 from tests.fakeftl import FakeEvent, FakeFtlServer
 

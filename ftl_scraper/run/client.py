@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
 
-from ftl_scraper.errors import FtlError
+from ftl_scraper.errors import FtlError, ReactorUnavailableError
 from ftl_scraper.models import PoolsBundle, TableauBundle
 from ftl_scraper.run.crawls import POOLS, TABLEAU, CrawlKind, CrawlService
-from ftl_scraper.run.reactor_thread import REACTOR_THREAD, ReactorUnavailableError, installed_reactor_loop
+from ftl_scraper.run.reactor_thread import REACTOR_THREAD, installed_reactor_loop
 
 
 class FtlClient:

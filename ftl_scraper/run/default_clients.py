@@ -9,8 +9,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from ftl_scraper.errors import ReactorUnavailableError
 from ftl_scraper.run.client import FtlClient
-from ftl_scraper.run.reactor_thread import ReactorUnavailableError
 
 logger = logging.getLogger(__name__)
 

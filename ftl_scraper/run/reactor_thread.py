@@ -6,17 +6,11 @@ import asyncio
 import logging
 import threading
 
-from ftl_scraper.errors import FtlError
+from ftl_scraper.errors import ReactorUnavailableError
 
 logger = logging.getLogger(__name__)
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-
-
-class ReactorUnavailableError(FtlError):
-    """No in-process reactor can serve the client here (another reactor is installed)."""
-
-    kind = "reactor-unavailable"
 
 
 class ReactorThread:
