@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import defaultdict
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -57,9 +57,9 @@ def crawl_command(
     ]  # fmt: skip
 
 
-def import_groups(importtime_output: str) -> Counter[str]:
+def import_groups(importtime_output: str) -> dict[str, float]:
     """Self time (seconds) of every import, summed by top-level package (or the group above)."""
-    totals: Counter[str] = Counter()
+    totals: defaultdict[str, float] = defaultdict(float)
     for line in importtime_output.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
@@ -68,7 +68,7 @@ def import_groups(importtime_output: str) -> Counter[str]:
         if name.startswith(("scrapy.commands", "scrapy.utils.test", "scrapy.shell")):
             top = "Scrapy's command modules (all are imported to list them)"
         totals[GROUPS.get(top, top)] += int(self_us) / 1e6
-    return totals
+    return dict(totals)
 
 
 def main() -> None:
@@ -108,7 +108,8 @@ def main() -> None:
         f"Imports under -X importtime (self times, one run; the tracing itself adds to them): "
         f"{sum(groups.values()):.2f} s in all\n"
     )
-    rows = [[name, f"{seconds * 1000:.0f} ms"] for name, seconds in groups.most_common(14)]
+    largest = sorted(groups.items(), key=lambda group: group[1], reverse=True)[:14]
+    rows = [[name, f"{seconds * 1000:.0f} ms"] for name, seconds in largest]
     print(table(["package", "import time"], rows))
     print(f"\nLoad average {' '.join(f'{value:.2f}' for value in os.getloadavg())} at the end.")
 

@@ -129,6 +129,11 @@ def run(workdir: Path) -> dict[str, Any]:
             server.reset()
 
         report["reactor_threads_closed"] = _reactor_threads()
+        server.reset()
+        try:
+            FtlClient({**settings, "FTL_CIRCUIT_BREAKER_THRESHOLD": -3})
+        except Exception as error:
+            report["bad_setting"] = {**_error(error), "requests": len(server.requests)}
         try:
             client.pools(main.event_id, main.pool_round_id)
         except Exception as error:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -135,7 +134,6 @@ def test_a_failure_exits_1_with_one_line_and_leaves_the_output_alone(
     if had_output:
         output.write_text('["the previous, good bundle"]')
 
-    started = time.monotonic()
     completed = scrapy_crawl(fake_ftl, tmp_path, *ids(fake_event), output=output)
 
     assert completed.returncode == 1, completed.stderr
@@ -153,7 +151,6 @@ def test_a_failure_exits_1_with_one_line_and_leaves_the_output_alone(
     assert sorted(path.name for path in output_dir.iterdir()) == expected_files
     if had_output:
         assert output.read_text() == '["the previous, good bundle"]'
-    assert time.monotonic() - started < 15
 
 
 def test_partial_mode_exits_3_and_writes_an_incomplete_bundle(
@@ -183,6 +180,47 @@ def test_a_bad_argument_exits_2_before_any_request(fake_ftl: FakeFtlServer, tmp_
     assert fake_ftl.requests == []
 
 
+@pytest.mark.parametrize(
+    ("setting", "line"),
+    [
+        (
+            "FTL_CASSETTE_MODE=sideways",
+            "FTL_CASSETTE_MODE must be one of replay, record, new_episodes, once; got 'sideways'",
+        ),
+        ("FTL_RETRY_AFTER_MAX=abc", "FTL_RETRY_AFTER_MAX must be a valid number, got 'abc'"),
+        (
+            "CONCURRENT_REQUESTS_PER_DOMAIN=0",
+            "CONCURRENT_REQUESTS_PER_DOMAIN must be greater than or equal to 1, got '0'",
+        ),
+        (
+            "FTL_PASSWORD=hunter2",
+            "FTL_PASSWORD must not be given on the command line (it would stay in the shell history "
+            "and in the process list): set the FTL_PASSWORD environment variable instead",
+        ),
+    ],
+    ids=["cassette-mode", "retry-after", "per-domain-cap", "password"],
+)
+def test_a_bad_setting_exits_2_in_one_line_before_any_request(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path, setting: str, line: str
+) -> None:
+    output = tmp_path / "round.json"
+    output.write_text('["the previous, good bundle"]')
+    if setting.startswith("FTL_PASSWORD="):
+        # refused even with every page in the cache, where no request would need the password
+        assert scrapy_crawl(fake_ftl, tmp_path, *ids(fake_event)).returncode == 0
+        fake_ftl.reset()
+
+    completed = scrapy_crawl(fake_ftl, tmp_path, *ids(fake_event), "-s", setting, output=output)
+
+    assert completed.returncode == 2
+    assert error_lines(completed.stderr) == [f"ftl_scraper: error: {line}"]
+    assert "Traceback" not in completed.stderr
+    assert fake_ftl.requests == []
+    assert output.read_text() == '["the previous, good bundle"]'
+    # untouched, and no temporary file beside it
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name != "httpcache") == ["round.json"]
+
+
 def test_an_unknown_spider_exits_2_naming_the_known_ones(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "scrapy", "crawl", "nosuchspider", "-O", f"{tmp_path / 'out.json'}:json"]
     completed = subprocess.run(
@@ -206,10 +244,8 @@ def test_fetch_pools_bundle_timeout_applies_to_that_call(
         "HTTPCACHE_DIR": str(tmp_path / "httpcache"),
         "FTL_RETRY_BACKOFF_BASE": 0.05,
     }
-    started = time.monotonic()
     with pytest.raises(FetchError) as raised:
         fetch_pools_bundle(fake_event.event_id, fake_event.pool_round_id, timeout=0.2, settings=settings)
 
     assert str(raised.value).startswith("FTL did not answer in time after 0.2 s (event ")
     assert raised.value.url == fake_ftl.url(results_path(fake_event))
-    assert time.monotonic() - started < 10  # 3 x 0.2 s, not 3 x 10 s

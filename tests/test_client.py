@@ -20,6 +20,7 @@ from ftl_scraper.errors import (
     FtlError,
     HttpStatusError,
     InvalidArgumentError,
+    InvalidSettingError,
     ReactorUnavailableError,
 )
 from ftl_scraper.run import default_clients, reactor_thread
@@ -119,6 +120,15 @@ def test_closing_the_client_stops_a_call_another_thread_waits_for(report: dict[s
     closed = report["closed_during_call"]
     assert closed["type"] == FtlError.__name__
     assert "closed while the crawl ran" in closed["message"]
+
+
+def test_a_bad_setting_is_refused_when_the_client_is_made(report: dict[str, Any]) -> None:
+    bad_setting = report["bad_setting"]
+    assert bad_setting["type"] == InvalidSettingError.__name__
+    assert (
+        bad_setting["message"] == "FTL_CIRCUIT_BREAKER_THRESHOLD must be greater than or equal to 0, got -3"
+    )
+    assert bad_setting["requests"] == 0
 
 
 def test_closing_the_client_ends_its_reactor_thread(report: dict[str, Any]) -> None:

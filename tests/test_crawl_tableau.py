@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import jsonschema
 import pytest
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_f_from_coro_f
 
-from ftl_scraper.models import TableauBundle
+from ftl_scraper.models import TableauBundle, TableauFencer
 from ftl_scraper.output.schema import load_tableau_bundle_schema
+from ftl_scraper.parsers.tableau import TreeSource, parse_tableau_html
 from ftl_scraper.run.outcome import ExitStatus
 from tests.crawling import crawl_tableau
-from tests.fakeftl import FakeFtlServer, FakeTableau, Status, generate_tableau
+from tests.fakeftl import FakeFtlServer, FakeTableau, Status, generate_tableau, render_tableau_tables
+from tests.fakeftl.tableau import ftl_bracket_order
 
 # each a different shape of real bracket, invented
 TABLEAUS = {
@@ -171,3 +175,41 @@ async def test_a_repechage_tree_is_refused_not_guessed(ftl: FakeFtlServer, crawl
 
     assert run.outcome.status is ExitStatus.FAILED
     assert "is a repechage tree" in str(run.outcome.errors[0])
+
+
+@deferred_f_from_coro_f
+async def test_behind_ftls_login_wall(
+    ftl: FakeFtlServer, crawl_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ftl.require_login = True
+    ftl.accounts = {"coach@example.com": "correct horse battery"}
+    monkeypatch.setenv("FTL_USERNAME", "coach@example.com")
+    monkeypatch.setenv("FTL_PASSWORD", "correct horse battery")
+    tableau = TABLEAUS["team_finished"]
+    run = await crawl_tableau(crawl_settings, event=tableau.event_id, tableau=tableau.tableau_id)
+
+    assert run.bundle == tableau.expected_bundle()
+    assert ftl.login_count == 1
+
+
+@pytest.mark.parametrize("first", [1, 3])
+def test_a_window_of_columns_reads_the_seeds_its_first_column_shows(first: int) -> None:
+    tableau = TABLEAUS["individual_in_progress"]
+    [tree] = tableau.trees
+    html = render_tableau_tables(tree, first, 10, tableau.event_id, tableau.tableau_id)
+    window = parse_tableau_html(html, TreeSource(tree.tree_id, tree.name, 0, tree.table_count), first)
+
+    # truth: the rounds from `first` on, each fencer with the bracket-position number FTL shows
+    # beside them in that column (ftl_bracket_order), not their seed
+    shown_seed = {}
+    for index, bout in enumerate(tree.bouts[first - 1]):
+        winner = bout.winner_side
+        if isinstance(winner, TableauFencer):
+            shown_seed[winner.name] = ftl_bracket_order(len(tree.first_column) >> first)[index]
+    expected = json.loads(json.dumps([r.model_dump(mode="json") for r in tree.expected().rounds[first:]]))
+    for round_ in expected:
+        for bout in round_["bouts"]:
+            for side in ("fencer_a", "fencer_b"):
+                if bout[side] is not None:
+                    bout[side]["seed"] = shown_seed[bout[side]["name"]]
+    assert [r.model_dump(mode="json") for r in window.rounds] == expected

@@ -393,3 +393,13 @@ def test_real_sample_seeds_are_the_first_column(real_window: TableauTree) -> Non
     # the winner column shows "(1)" and the final's lower slot "(2)" for the third seed
     assert final.fencer_b is not None
     assert (final.fencer_b.seed, final.fencer_b.country) == (3, "EGY")
+
+
+def test_referee_country_code_is_dropped_before_or_after_the_name() -> None:
+    html = (FILES / "tableau_four_with_referees.html").read_text(encoding="utf-8")
+    flag_first = html.replace(
+        "Ref LAMBERT Pierre <span class='flag flagFRA'></span>FRA",
+        "Ref <span class='flag flagFRA'></span>FRA LAMBERT Pierre",
+    )
+    tree = parse_tableau_html(flag_first, TreeSource(TREE_ID, "Main", 0, 2))
+    assert bout(tree, 0, 1).referees[0] == TableauReferee(role="Ref", name="LAMBERT Pierre", country="FRA")

@@ -34,7 +34,8 @@ def test_every_page_in_any_order_gives_the_events_bundle(
 ) -> None:
     assembly = new_assembly(event)
     assert expected.results is not None
-    later_pages = [lambda: assembly.fold_results(expected.results)]  # type: ignore[arg-type]
+    results = expected.results
+    later_pages = [lambda: assembly.fold_results(results)]
     later_pages += [lambda pool=pool: assembly.fold_pool(pool) for pool in expected.pools]  # type: ignore[misc]
     random.Random(seed).shuffle(later_pages)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ftl_scraper.errors import FtlError, ParseError
+from ftl_scraper.errors import CassetteFormatError, ParseError
 from ftl_scraper.parsers import is_login_page, parse_pool_ids
 from ftl_scraper.site.ids import FTL_ID_PATTERN
 from ftl_scraper.site.login import LOGIN_PATHS
@@ -47,12 +47,6 @@ _TABLEAU_TABLES = re.compile(
     r"/tables/(?P<first>\d+)/(?P<count>\d+)"
 )
 _NOT_IN_FILE_NAME = re.compile(r"[^a-z0-9]+")
-
-
-class CassetteFormatError(FtlError):
-    """A cassette folder whose index cannot be read (hand-edited, or from a newer version)."""
-
-    kind = "cassette-format"
 
 
 def request_key(method: str, url: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from ftl_scraper.config import check_settings
 from ftl_scraper.errors import FtlError
 from ftl_scraper.output.summary import is_debug_run, quiet_scrapy_chatter
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
@@ -51,6 +52,12 @@ class Command(ScrapyCrawlCommand):
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return
+        try:
+            # before the crawl: a bad setting makes no request and leaves any output file alone
+            check_settings(self.settings)
+        except FtlError as error:
+            self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
+            return
         crawler = self._create_crawler(spider_class)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()

@@ -67,6 +67,7 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
 
     def open_spider(self, spider: Spider) -> None:
         super().open_spider(spider)
+        self._request_fingerprinter = spider.crawler.request_fingerprinter
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftl-cache-writer")
         self._pending: dict[str, Future[None]] = {}
 
@@ -91,7 +92,7 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
         )
 
     def _fingerprint(self, request: Request) -> str:
-        return self._fingerprinter.fingerprint(request).hex()
+        return self._request_fingerprinter.fingerprint(request).hex()
 
 
 def _without_secrets(headers: Headers) -> Headers:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from time import monotonic
 
 from scrapy import Request
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.asyncio import call_later
-from scrapy.utils.defer import deferred_from_coro
 
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
+from ftl_scraper.scrapy_internals import dispatch_within_cap, fail_queued_requests
 
 
 class CrawlStopping(IgnoreRequest):
@@ -24,12 +22,11 @@ class FtlDownloader(Downloader):
     """Enforces ``CONCURRENT_REQUESTS_PER_DOMAIN`` exactly, so FTL never sees more requests in
     flight than the cap, while the engine may keep the next requests queued in the slot.
 
-    Scrapy 2.19 starts each transfer in a task and counts it as transferring only once that task
-    runs; its dispatch loop therefore reads a stale count and starts the whole slot queue at once
-    whenever ``DOWNLOAD_DELAY`` is 0 (no upstream fix in 2.19). Marking the request as transferring
-    before its task is scheduled is the one-line difference from ``Downloader._process_queue``.
-    Queuing in the slot matters for speed: a transfer that ends starts the next one at once,
-    instead of waiting for its response to pass the middlewares and the engine's next loop.
+    Scrapy 2.19's own dispatch loop starts the whole slot queue at once when ``DOWNLOAD_DELAY``
+    is 0 (see ``scrapy_internals.dispatch_within_cap``; tests/test_downloader_cap.py says when
+    this class can go). Queuing in the slot matters for speed: a transfer that ends starts the
+    next one at once, instead of waiting for its response to pass the middlewares and the
+    engine's next loop.
 
     With ``FTL_SHARED_TRANSFER_CAP`` set (``FtlClient`` does), a transfer also needs room in that
     cap, which every crawl of the client counts on.
@@ -51,26 +48,10 @@ class FtlDownloader(Downloader):
             self._process_queue(slot)
 
     def _process_queue(self, slot: Slot) -> None:
-        if slot.latercall:
-            return  # a delayed run of this method is already scheduled
-        now = monotonic()
-        delay = slot.download_delay()
-        if delay:
-            penalty = delay - now + slot.lastseen
-            if penalty > 0:
-                slot.latercall = call_later(penalty, self._latercall, slot)
-                return
-        while slot.queue and slot.free_transfer_slots() > 0:
-            if self.shared_cap is not None and not self.shared_cap.try_take():
-                return  # the cap calls _process_all_queues when another crawl's transfer ends
-            slot.lastseen = now
-            request, queue_dfd = slot.queue.popleft()
-            slot.transferring.add(request)  # counted now, not when the task first runs
-            deferred_from_coro(self._wait_for_download(slot, request, queue_dfd))
-            if delay:
-                self._process_queue(slot)
-                break
+        take_shared_room = self.shared_cap.try_take if self.shared_cap is not None else None
+        dispatch_within_cap(self, slot, take_shared_room)
 
+    # Downloader._download (private) is where a transfer ends: the shared cap gets its room back
     async def _download(self, slot: Slot, request: Request) -> Response:
         if self.shared_cap is None:
             return await super()._download(slot, request)
@@ -84,14 +65,11 @@ class FtlDownloader(Downloader):
 
         Each fails with ``error_for(request)``, by default ``CrawlStopping``.
         """
-        discarded = 0
-        for slot in self.slots.values():
-            while slot.queue:
-                request, queue_dfd = slot.queue.popleft()
-                error = error_for(request) if error_for else CrawlStopping(f"{request.url} was never sent")
-                queue_dfd.errback(error)
-                discarded += 1
-        return discarded
+        return fail_queued_requests(self, error_for or _never_sent)
+
+
+def _never_sent(request: Request) -> Exception:
+    return CrawlStopping(f"{request.url} was never sent")
 
 
 def discard_queued_requests(crawler: Crawler, error_for: Callable[[Request], Exception] | None = None) -> int:

@@ -3,6 +3,17 @@
 from ftl_scraper.parsers.pool_html import parse_pool_html
 from ftl_scraper.parsers.pool_ids import parse_pool_ids
 from ftl_scraper.parsers.pool_results import parse_pool_results
+from ftl_scraper.parsers.tableau import TreeSource, parse_tableau_html
+from ftl_scraper.parsers.tableau_trees import TreeListing, parse_tableau_trees
 from ftl_scraper.site.login import is_login_page
 
-__all__ = ["is_login_page", "parse_pool_html", "parse_pool_ids", "parse_pool_results"]
+__all__ = [
+    "TreeListing",
+    "TreeSource",
+    "is_login_page",
+    "parse_pool_html",
+    "parse_pool_ids",
+    "parse_pool_results",
+    "parse_tableau_html",
+    "parse_tableau_trees",
+]

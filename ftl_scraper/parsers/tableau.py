@@ -10,10 +10,9 @@ shown in the first column only, so each fencer is carried forward along the brac
 from __future__ import annotations
 
 import re
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from lxml import etree
-from parsel.selector import create_root_node
 
 from ftl_scraper.errors import LoginRequiredError, TableauParseError
 from ftl_scraper.models import TableauBout, TableauFencer, TableauReferee, TableauRound, TableauTree
@@ -22,6 +21,9 @@ from ftl_scraper.parsers.text import element_text, flag_country, normalize_white
 from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 _TABLES = etree.XPath("//table[contains(concat(' ', normalize-space(@class), ' '), ' elimTableau ')]")
+# counted in C: a table of 256 has over 5000 cells, and a Python walk over them costs milliseconds
+_ROW_CHILD_COUNT = etree.XPath("count(.//tr/*)")
+_CELLS_WITH_SPANS = etree.XPath("count(.//tr/td[.//span])")
 _SEED = re.compile(r"\(\s*(?P<seed>\d+)\s*\)")
 _BYE = re.compile(r"-\s*BYE\s*-", re.IGNORECASE)
 _SCORE = re.compile(r"(?P<winner>\d+)\s*-\s*(?P<loser>\d+)")
@@ -44,6 +46,7 @@ class _Slot(NamedTuple):
     kind: Literal["fencer", "bye", "empty", "schedule"]
     name: str | None = None
     cell: etree._Element | None = None
+    spans: dict[str, list[etree._Element]] | None = None  # "fencer": its spans by class
     time: str | None = None  # "schedule": the ttistr announcing the bout that will fill it
     strip: str | None = None
 
@@ -81,8 +84,10 @@ def parse_tableau_html(html: str, tree: TreeSource, first_table: int = 0) -> Tab
     where = f"tree {tree.name!r} ({tree.tree_id})"
     if is_login_page(html):
         raise LoginRequiredError(LOGIN_REQUIRED_MESSAGE, tree_id=tree.tree_id)
-    document = create_root_node(html, etree.HTMLParser)
-    tables = _TABLES(document)
+    # lxml straight from the str: parsel's create_root_node (strip, encode, then parse the bytes)
+    # takes about twice as long on a table of 256
+    document = etree.fromstring(html, etree.HTMLParser()) if html.strip() else None
+    tables = _TABLES(document) if document is not None else []
     if len(tables) != 1:
         raise TableauParseError(
             f"{where}: expected one bracket table (table.elimTableau), found {len(tables)}",
@@ -97,12 +102,20 @@ class _TreeReader:
     def __init__(self, table: etree._Element, tree: TreeSource, first_table: int, where: str) -> None:
         self.tree = tree
         self.where = where
-        rows = [list(row.iterchildren("td", "th")) for row in table.iter("tr")]
+        self.table = table
+        rows = list(table.iter("tr"))
         if len(rows) < 2:
             raise self.error("the bracket table has no header and spacer rows")
-        self.labels = [element_text(cell) for cell in rows[0]]
+        self.labels = [element_text(cell) for cell in rows[0].iterchildren("td", "th")]
         self.column_count = len(self.labels)
-        self.grid = rows[2:]
+        #: grid[o][c] is the cell of data row o, column c
+        self.grid: list[Any] = rows[2:]
+        if (
+            any(len(row) != self.column_count for row in self.grid)
+            or _ROW_CHILD_COUNT(table) != len(rows) * self.column_count
+        ):
+            # not every child of every row is a cell (or a row is short): index the cells themselves
+            self.grid = [list(row.iterchildren("td", "th")) for row in self.grid]
         data_rows = len(self.grid)
         self.first_size = data_rows // 2
         if self.column_count == 0 or data_rows % 2 or not _is_power_of_two(self.first_size):
@@ -128,6 +141,8 @@ class _TreeReader:
                 )
         # a last column of one slot is the winner column: the champion and the final's score
         self.has_winner_column = self.first_size >> (self.column_count - 1) == 1
+        #: slot and score cells read so far that hold a span (names, scores, schedules)
+        self.cells_read_with_spans = 0
 
     def error(self, detail: str) -> TableauParseError:
         return TableauParseError(f"{self.where}: {detail}", tree_id=self.tree.tree_id)
@@ -137,7 +152,6 @@ class _TreeReader:
         return self.error(f"table row {offset + 3}, column {column + 1} ({label!r}): {detail}")
 
     def read(self) -> TableauTree:
-        self._check_nothing_off_the_geometry()
         slots = [self._column_slots(column) for column in range(self.column_count)]
         fencers: list[TableauFencer | None] = [
             self._first_column_fencer(index, slot) for index, slot in enumerate(slots[0])
@@ -149,6 +163,7 @@ class _TreeReader:
             bouts, fencers = self._round(column, slots[column], fencers, next_slots)
             rounds.append(TableauRound(label=self.labels[column], size=len(slots[column]), bouts=bouts))
         champion = fencers[0] if self.has_winner_column else None
+        self._check_nothing_off_the_geometry()
         return TableauTree(
             tree_id=self.tree.tree_id,
             name=self.tree.name,
@@ -163,7 +178,14 @@ class _TreeReader:
         return (1 << column) - 1 + index * (1 << (column + 1))
 
     def _check_nothing_off_the_geometry(self) -> None:
-        # a name or score anywhere but a slot or score cell means the geometry was misread
+        # a name or score anywhere but a slot or score cell means the geometry was misread; the
+        # cells are walked one by one only to name the stray one
+        on_geometry = self.cells_read_with_spans
+        for index in range(self.first_size):  # the first column's score cells, which no bout reads
+            cell = self.grid[2 * index + 1][0]
+            on_geometry += len(cell) > 0 and next(cell.iter("span"), None) is not None
+        if _CELLS_WITH_SPANS(self.table) == on_geometry:
+            return
         for offset, cells in enumerate(self.grid):
             for column, cell in enumerate(cells):
                 if len(cell) == 0 or next(cell.iter("span"), None) is None:
@@ -183,8 +205,14 @@ class _TreeReader:
 
     def _slot(self, offset: int, column: int, index: int) -> _Slot:
         cell = self.grid[offset][column]
-        names = [span for span in cell.iter("span") if _has_class(span, "tcln")]
-        schedules = [span for span in cell.iter("span") if _has_class(span, "ttistr")]
+        if len(cell) == 0:
+            if normalize_whitespace(cell.text or ""):
+                raise self.cell_error(offset, column, f"slot reads {element_text(cell)!r}, not a fencer")
+            return _EMPTY_SLOT
+        spans = _spans_by_class(cell)
+        self.cells_read_with_spans += bool(spans)
+        names = spans.get("tcln", [])
+        schedules = spans.get("ttistr", [])
         if names or schedules:
             expected_class = "tbbr" if index % 2 else "tbb"
             if not _has_class(cell, expected_class):
@@ -192,14 +220,13 @@ class _TreeReader:
         if len(names) > 1:
             raise self.cell_error(offset, column, f"{len(names)} names in one slot")
         if names:
-            surname = element_text(names[0])
+            surname = _span_text(names[0])
             if _BYE.fullmatch(surname):
                 return _Slot("bye", cell=cell)
-            given = [element_text(span) for span in cell.iter("span") if _has_class(span, "tcfn")]
-            name = normalize_whitespace(" ".join([surname, *given]))
+            name = " ".join([surname, *(_span_text(span) for span in spans.get("tcfn", []))]).strip()
             if not name:
                 raise self.cell_error(offset, column, "empty name (span.tcln)")
-            return _Slot("fencer", name=name, cell=cell)
+            return _Slot("fencer", name=name, cell=cell, spans=spans)
         if schedules:
             try:
                 time, strip = _time_and_strip(element_text(schedules[0]))
@@ -211,20 +238,19 @@ class _TreeReader:
         return _EMPTY_SLOT
 
     def _first_column_fencer(self, index: int, slot: _Slot) -> TableauFencer | None:
-        if slot.kind != "fencer" or slot.cell is None or slot.name is None:
+        if slot.kind != "fencer" or slot.spans is None or slot.name is None:
             return None
-        offset = self._slot_offset(0, index)
         seed: int | None = None
-        seeds = [span for span in slot.cell.iter("span") if _has_class(span, "tseed")]
-        if seeds:
-            shown = element_text(seeds[0])
+        if seeds := slot.spans.get("tseed"):
+            shown = _span_text(seeds[0])
             match = _SEED.fullmatch(shown)
             if match is None or int(match["seed"]) < 1:
-                raise self.cell_error(offset, 0, f"seed reads {shown!r}, expected '(N)'")
+                raise self.cell_error(self._slot_offset(0, index), 0, f"seed reads {shown!r}, expected '(N)'")
             seed = int(match["seed"])
-        affiliations = [span for span in slot.cell.iter("span") if _has_class(span, "tcaff")]
-        affiliation = element_text(affiliations[0]) if affiliations else ""
-        country = flag_country(affiliations[0]) if affiliations else None
+        affiliation, country = "", None
+        if affiliations := slot.spans.get("tcaff"):
+            affiliation = element_text(affiliations[0])
+            country = flag_country(affiliations[0])
         parts = split_affiliation(affiliation, country)
         return TableauFencer(
             name=slot.name,
@@ -239,8 +265,9 @@ class _TreeReader:
         cell = self.grid[offset][column]
         if len(cell) == 0:
             return _NO_SCORE
-        spans = list(cell.iter("span"))
-        scores = [span for span in spans if _has_class(span, "tsco")]
+        spans = _spans_by_class(cell)
+        self.cells_read_with_spans += bool(spans)
+        scores = spans.get("tsco")
         if not scores:
             return _NO_SCORE
         # lxml closes FTL's unclosed span.tsco at </td>: its own text is the score, and the
@@ -257,7 +284,7 @@ class _TreeReader:
         times: list[str] = []
         strips: list[str] = []
         referees: list[TableauReferee] = []
-        for line in (span for span in spans if _has_class(span, "tref")):
+        for line in spans.get("tref", []):
             text = element_text(line)
             if not text:
                 continue
@@ -271,9 +298,10 @@ class _TreeReader:
             times += [time] if time else []
             strips += [strip] if strip else []
         match_id = None
-        for link in cell.iter("a"):
-            if details := _MATCH_DETAILS.search(link.get("href") or ""):
-                match_id = details["match"].upper()
+        for details_span in spans.get("tmdl", []):
+            for link in details_span.iter("a"):
+                if details := _MATCH_DETAILS.search(link.get("href") or ""):
+                    match_id = details["match"].upper()
         return _Score(touches, label, times, strips, referees, match_id)
 
     def _referee(
@@ -281,8 +309,11 @@ class _TreeReader:
     ) -> TableauReferee:
         country = flag_country(line)
         words = shown.split()
-        if country is not None and words and words[-1] == country:
-            words.pop()  # the code printed after the flag
+        # the code printed beside the flag, after the name (or before it)
+        for end in (-1, 0):
+            if country is not None and len(words) > 1 and words[end] == country:
+                del words[end]
+                break
         if not words:
             raise self.cell_error(offset, column, f"{role} line names no one")
         return TableauReferee(role=role, name=" ".join(words), country=country)
@@ -326,7 +357,7 @@ class _TreeReader:
         if next_slot.kind != "fencer":
             return None
         names = (fencer_a.name if fencer_a else None, fencer_b.name if fencer_b else None)
-        if names[0] == names[1]:
+        if names[0] is not None and names[0] == names[1]:
             raise self.cell_error(next_offset, column + 1, f"bout {index + 1}: {names[0]!r} on both sides")
         if next_slot.name == names[0]:
             return "A"
@@ -397,6 +428,29 @@ def _time_and_strip(text: str) -> tuple[str | None, str | None]:
     if match is None or not (match["time"] or match["strip"]):
         raise ValueError(f"line reads {text!r}, expected a referee, or a time and strip")
     return match["time"], match["strip"]
+
+
+def _spans_by_class(cell: etree._Element) -> dict[str, list[etree._Element]]:
+    """The cell's spans by each of their classes: its own, and those lxml nests in an unclosed tsco.
+
+    Only these levels hold what is read (names, seeds, affiliation, score and its lines); the
+    flags inside them are read from their own span, so they are not walked here.
+    """
+    spans: dict[str, list[etree._Element]] = {}
+    for span in cell.iterchildren("span"):
+        classes = (span.get("class") or "").split()
+        for css_class in classes:
+            spans.setdefault(css_class, []).append(span)
+        if "tsco" in classes:
+            for line in span.iterchildren("span"):
+                for css_class in (line.get("class") or "").split():
+                    spans.setdefault(css_class, []).append(line)
+    return spans
+
+
+def _span_text(span: etree._Element) -> str:
+    # a name or seed span holds one text node; only a nested one needs the serialiser
+    return normalize_whitespace(span.text or "") if len(span) == 0 else element_text(span)
 
 
 def _has_class(element: etree._Element, css_class: str) -> bool:

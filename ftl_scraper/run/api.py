@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ftl_scraper.errors import FtlError
+from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS
 from ftl_scraper.run.default_clients import default_client
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
 from ftl_scraper.spiders.arguments import PoolsArguments, TableauArguments
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
-# Handed to the child in its environment, never on its command line (visible to `ps`, and the
-# login middleware refuses secrets given with -s).
-_SECRET_SETTINGS = ("FTL_USERNAME", "FTL_PASSWORD", "FTL_COOKIE", "FTL_COOKIES_FILE")
 
 
 def fetch_pools_bundle(
@@ -87,7 +85,9 @@ def _crawl_bundle(
 ) -> dict[str, Any]:
     """``scrapy crawl <spider_name>`` in a child process; the one bundle, or the first error."""
     overrides = dict(settings or {})
-    secrets = {name: str(overrides.pop(name)) for name in _SECRET_SETTINGS if name in overrides}
+    # handed to the child in its environment, never on its command line (visible to `ps`, and
+    # the configuration check refuses secrets given with -s)
+    secrets = {name: str(overrides.pop(name)) for name in CREDENTIAL_SETTINGS if name in overrides}
     if timeout is not None:
         overrides["DOWNLOAD_TIMEOUT"] = timeout
     with tempfile.TemporaryDirectory(prefix="ftl_scraper-") as workdir:

@@ -12,6 +12,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.settings import Settings
 
+from ftl_scraper.config import check_settings
 from ftl_scraper.errors import CrawlTimeoutError, FtlError
 from ftl_scraper.fetching.response_memory import ResponseMemory
 from ftl_scraper.fetching.shared_connections import SharedConnections
@@ -80,6 +81,8 @@ class CrawlService:
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self.settings = client_settings(settings)
+        # once, in the caller, before any crawl: InvalidSettingError names what is wrong
+        check_settings(self.settings)
         self.transfer_cap = SharedTransferCap(self.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.settings.set("FTL_SHARED_TRANSFER_CAP", self.transfer_cap, priority="project")
         self.settings.set("FTL_SHARED_LOGIN_SESSION", SharedLoginSession(), priority="project")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar, Self
+from functools import cached_property
+from typing import Any, ClassVar
 
 import scrapy
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -29,7 +29,6 @@ class PoolsSpider(FtlSpider):
     name = "pools"
     #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[PoolsArguments]] = PoolsArguments
-    urls: PoolRoundUrls
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
@@ -41,12 +40,11 @@ class PoolsSpider(FtlSpider):
         self.force_refresh = self.arguments.force_refresh
         self.partial = self.arguments.partial
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
-        spider.urls = PoolRoundUrls(base_url, spider.event_id, spider.pool_round_id)
-        return spider
+    @cached_property
+    def urls(self) -> PoolRoundUrls:
+        # read once the crawl has started: the spider is made before the addon sets the defaults
+        base_url = normalize_base_url(self.crawler.settings.get("FTL_BASE_URL"))
+        return PoolRoundUrls(base_url, self.event_id, self.pool_round_id)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # the results JSON needs no pool ID: fetch it alongside the pools page

@@ -393,7 +393,7 @@ class _Planner:
         assert isinstance(bout.side_a, TableauFencer)
         assert isinstance(bout.side_b, TableauFencer)
         seed_a, seed_b = bout.side_a.seed or 0, bout.side_b.seed or 0
-        favourite = "A" if seed_a < seed_b else "B"
+        favourite: Literal["A", "B"] = "A" if seed_a < seed_b else "B"
         bout.winner = favourite if self.rng.random() < 0.7 else ("B" if favourite == "A" else "A")
         target = 45 if self.team else 15
         if self.rng.random() < 0.1:  # time ran out
