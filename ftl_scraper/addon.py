@@ -21,6 +21,8 @@ class FtlAddon:
             settings.set(name, value, priority="addon")
         # one bundle pipeline per spider; each turns itself off for the other spiders
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.pools.PoolsBundlePipeline"] = 300
+        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.event.EventBundlePipeline"] = 310
+        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.tournament.TournamentEventPipeline"] = 320
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.tableau.TableauBundlePipeline"] = 330
         self._install_downloader_and_cache(settings)
         self._install_middlewares(settings)
@@ -73,6 +75,8 @@ class FtlAddon:
         # output (the commands own the process's logging, an application using the addon or
         # FtlClient keeps its own)
         settings["EXTENSIONS"]["ftl_scraper.output.summary.CrawlSummary"] = 0
+        # event and tournament crawls: events done / found on stderr as they go (FTL_PROGRESS)
+        settings["EXTENSIONS"]["ftl_scraper.output.progress.CrawlProgress"] = 0
         # Scrapy imports each EXTENSIONS_BASE module and only then learns the extension is off
         # (NotConfigured); RemoteControl's module imports aiohttp.web: ~130 ms of every start.
         # An EXTENSIONS entry set to None would not help: Scrapy imports it to match the key.

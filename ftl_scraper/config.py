@@ -103,6 +103,8 @@ class FtlSettings(BaseModel):
     FTL_OUTCOME_FILE: str | None = Field(
         None, description="the crawl command writes its outcome (status and errors) here as JSON"
     )
+    # Event and tournament crawls show events done / found on stderr as they go.
+    FTL_PROGRESS: bool = True
 
     # -- no listening ports: a crawl takes no remote commands
     TELNETCONSOLE_ENABLED: bool = False

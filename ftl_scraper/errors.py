@@ -80,6 +80,18 @@ class ResultsParseError(ParseError):
     """The pool results JSON could not be read."""
 
 
+class ScheduleParseError(ParseError):
+    """A tournament's schedule page could not be read."""
+
+
+class EventPageParseError(ParseError):
+    """An event page (its header and tab bar) could not be read."""
+
+
+class FinalResultsParseError(ParseError):
+    """An event's final results JSON could not be read."""
+
+
 class TableauTreesParseError(ParseError):
     """The tableau's list of trees (JSON) could not be read."""
 

@@ -1,7 +1,7 @@
-"""What the spider hands the pipeline: raw FTL pages still to be parsed, and the pages that failed.
+"""What the spiders hand the pipelines: raw FTL pages still to be parsed, and the pages that failed.
 
-None of these is exported: the pipeline folds them into one bundle per pool round or tableau.
-Each names its pool round or tableau, so one pipeline can assemble several at once.
+None of these is exported: the pipelines fold them into one bundle per pool round, tableau or event.
+Each names its pool round, tableau or event, so one pipeline can assemble several at once.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.parsers.tableau_trees import TreeListing
+from ftl_scraper.parsers import EventPage, ScheduledEvent, TreeListing
 
 
 class PageKind(enum.StrEnum):
@@ -19,6 +19,10 @@ class PageKind(enum.StrEnum):
     POOL_IDS = "pool_ids"
     POOL_FRAGMENT = "pool_fragment"
     POOL_RESULTS = "pool_results"
+    #: an event's own pages (its header and tab bar; its final results JSON) and the schedule
+    EVENT_PAGE = "event_page"
+    FINAL_RESULTS = "final_results"
+    SCHEDULE = "schedule"
     #: a tableau's trees JSON, and one tree's columns
     TABLEAU_TREES = "tableau_trees"
     TABLEAU_TREE = "tableau_tree"
@@ -66,6 +70,42 @@ class FailedPage:
     error: FtlError
     #: the pool of a failed fragment; None for the round's other pages
     pool_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EventPageRead:
+    """An event page's header and tab bar, read by the spider (it needs the round IDs first)."""
+
+    event_id: str
+    url: str
+    page: EventPage
+
+
+@dataclass(frozen=True)
+class FinalResultsPage:
+    """The ``/events/results/data/{event}`` JSON."""
+
+    event_id: str
+    url: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class FailedEventPage:
+    """An event's own page (``EVENT_PAGE`` or ``FINAL_RESULTS``) that could not be fetched or read."""
+
+    kind: PageKind
+    event_id: str
+    url: str
+    error: FtlError
+
+
+@dataclass(frozen=True)
+class EventScheduled:
+    """A schedule line of a tournament crawl: comes before any page of its event."""
+
+    tournament_id: str
+    event: ScheduledEvent
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,10 @@ that replaying the new cassette offline, under the default FTL_BASE_URL, gives t
 It is deterministic: rerunning it rewrites byte-identical files (no port, time or session token
 ends up in a cassette).
 
+The demo tournament (``demo_tournament()``: the demo event, an event of two pool rounds, one
+not started) is then added to the same cassette by ``scrapy crawl tournament`` with
+``FTL_CASSETTE_MODE=new_episodes``, and checked the same way.
+
 Usage, from the repository root:
 
     python scripts/make_demo_cassette.py              # rewrite ftl_scraper/cassette/recordings/demo
@@ -29,7 +33,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))  # tests.fakeftl is not part of the installed package
 
 from ftl_scraper.cassette.format import Cassette  # noqa: E402
-from tests.cassettes import DEMO_EVENT_ID, DEMO_ROUND_ID, DEMO_TABLEAU_ID, demo_event, demo_tableau  # noqa: E402
+from tests.cassettes import (  # noqa: E402
+    DEMO_EVENT_ID,
+    DEMO_ROUND_ID,
+    DEMO_TABLEAU_ID,
+    DEMO_TOURNAMENT_ID,
+    demo_event,
+    demo_tableau,
+    demo_tournament,
+)
 from tests.fakeftl import FakeFtlServer  # noqa: E402
 
 DEFAULT_OUT = REPO_ROOT / "ftl_scraper" / "cassette" / "recordings" / "demo"
@@ -54,6 +66,37 @@ def crawl(
         sys.exit(f"crawl failed ({completed.returncode}): {' '.join(command)}\n{completed.stderr}")
     [bundle] = json.loads(bundle_path.read_text(encoding="utf-8"))
     return dict(bundle)
+
+
+def crawl_items(cassette: Path, output: Path, spider: str, *options: str) -> list[dict[str, Any]]:
+    """One ``scrapy crawl <spider>`` with FTL_CASSETTE set; returns the exported items (JSON lines)."""
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", spider, *options,
+        "-s", f"FTL_CASSETTE={cassette}", "-s", "FTL_PROGRESS=False", "-O", f"{output}:jsonlines",
+    ]  # fmt: skip
+    completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        sys.exit(f"crawl failed ({completed.returncode}): {' '.join(command)}\n{completed.stderr}")
+    return [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+
+
+def record_tournament(out: Path, server: FakeFtlServer, workdir: Path) -> int:
+    """Add the demo tournament to the cassette, check it, and return how many events it has."""
+    tournament = demo_tournament()
+    server.add_tournament(tournament)
+    expected = {event.event_id: event.expected_tournament_item(tournament) for event in tournament.events}
+    arguments = ("-a", f"tournament={DEMO_TOURNAMENT_ID}")
+    recorded = crawl_items(
+        out, workdir / "tournament.jsonl", "tournament", *arguments,
+        "-s", "FTL_CASSETTE_MODE=new_episodes", "-s", f"FTL_BASE_URL={server.base_url}",
+    )  # fmt: skip
+    if {item["event_id"]: item for item in recorded} != expected:
+        sys.exit("the recorded tournament is not the demo tournament's ground truth")
+    server_requests = len(server.requests)
+    replayed = crawl_items(out, workdir / "replayed.jsonl", "tournament", *arguments)
+    if {item["event_id"]: item for item in replayed} != expected or len(server.requests) != server_requests:
+        sys.exit("replaying the new cassette did not give the recorded tournament offline")
+    return len(recorded)
 
 
 def main() -> None:
@@ -98,10 +141,11 @@ def main() -> None:
             server.requests
         ) != server_requests:
             sys.exit("replaying the new cassette did not give the recorded bundles offline")
+        events = record_tournament(out, server, Path(workdir))
     files = sorted(path.name for path in out.iterdir())
     print(
         f"wrote {out}: {len(files)} files, {len(recorded['pools'])} pools, "
-        f"{len(recorded_tableau['trees'])} tableau tree(s); replay verified"
+        f"{len(recorded_tableau['trees'])} tableau tree(s), a tournament of {events} events; replay verified"
     )
 
 

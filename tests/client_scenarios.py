@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from ftl_scraper import AsyncFtlClient, FtlClient, FtlError, fetch_pools_bundle
-from tests.fakeftl import FakeEvent, FakeFtlServer, FakeTableau, Status, generate_event, generate_tableau
+from tests.fakeftl import (
+    EventPlan,
+    FakeEvent,
+    FakeFtlServer,
+    FakeTableau,
+    FakeTournament,
+    Status,
+    generate_event,
+    generate_tableau,
+    generate_tournament,
+)
 from tests.fakeftl.server import Delay
 
 ACCOUNT, PASSWORD = "coach@example.com", "s3cret-pw-0192"
@@ -26,6 +36,10 @@ EVENT_SEEDS = {"main": (11, 24), "second": (12, 9)}
 
 def tableau() -> FakeTableau:
     return generate_tableau(seed=21, size=8, team=True)
+
+
+def tournament() -> FakeTournament:
+    return generate_tournament([EventPlan(rounds=2), EventPlan(rounds=0)], seed=44)
 
 
 def events() -> dict[str, FakeEvent]:
@@ -198,6 +212,12 @@ def run(workdir: Path) -> dict[str, Any]:
         )
         report["fetch_pools_bundle_requests"] = len(server.requests)
         report["fetch_pools_bundle_log"] = api_log.messages
+    schedule = tournament()
+    with FakeFtlServer() as event_server:
+        event_server.add_tournament(schedule)
+        event_settings = {"FTL_BASE_URL": event_server.base_url, "HTTPCACHE_DIR": str(workdir / "cache")}
+        with FtlClient(event_settings) as client:
+            report["event"] = client.event(schedule.events[0].event_id).model_dump(mode="json")
     report["logging_after"] = _logging_state()
     return report
 

@@ -61,3 +61,13 @@ async def crawl(spider_class: type[Spider], settings: Settings, **spider_argumen
     crawler.signals.connect(run.collect, signal=signals.item_scraped)
     await runner.crawl(crawler, **spider_arguments)
     return run
+
+
+async def crawl_spider(spider_class: type[Spider], settings: Settings, **spider_arguments: Any) -> CrawlRun:
+    """One whole crawl of any of the project's spiders; returns once the spider has closed."""
+    runner = AsyncCrawlerRunner(settings)
+    crawler = runner.create_crawler(spider_class)
+    run = CrawlRun(crawler)
+    crawler.signals.connect(run.collect, signal=signals.item_scraped)
+    await runner.crawl(crawler, **spider_arguments)
+    return run

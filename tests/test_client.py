@@ -24,7 +24,7 @@ from ftl_scraper.errors import (
     ReactorUnavailableError,
 )
 from ftl_scraper.run import default_clients, reactor_thread
-from tests.client_scenarios import events, tableau
+from tests.client_scenarios import events, tableau, tournament
 from tests.fakeftl import FakeEvent, FakeFtlServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +78,11 @@ def test_a_later_call_reuses_the_connections_the_first_left_open(
     assert refreshed["bundle"] == truth["main"].expected_bundle()
     assert refreshed["requests"] == len(truth["main"].pools) + 2
     assert refreshed["connections_opened"] == 0
+
+
+def test_an_event_call_returns_the_event_as_the_stand_in_generated_it(report: dict[str, Any]) -> None:
+    schedule = tournament()
+    assert report["event"] == schedule.events[0].expected_bundle(schedule)
 
 
 def test_a_second_call_is_served_from_the_shared_http_cache(

@@ -80,10 +80,21 @@ def test_the_stand_in_covers_every_bout_status() -> None:
 @deferred_f_from_coro_f
 async def test_url_argument(ftl: FakeFtlServer, crawl_settings: Settings) -> None:
     tableau = TABLEAUS["team_finished"]
-    url = f"https://www.fencingtimelive.com/tableaus/scores/{tableau.event_id.lower()}/{tableau.tableau_id}"
+    url = f"{ftl.base_url}/tableaus/scores/{tableau.event_id.lower()}/{tableau.tableau_id}"
     run = await crawl_tableau(crawl_settings, url=url)
 
     assert run.bundle == tableau.expected_bundle()
+
+
+@deferred_f_from_coro_f
+async def test_a_url_of_another_site_makes_no_request(ftl: FakeFtlServer, crawl_settings: Settings) -> None:
+    tableau = TABLEAUS["team_finished"]
+    url = f"https://www.fencingtimelive.com/tableaus/scores/{tableau.event_id}/{tableau.tableau_id}"
+    run = await crawl_tableau(crawl_settings, url=url)
+
+    assert (run.items, ftl.requests) == ([], [])
+    assert run.outcome.status is ExitStatus.FAILED
+    assert run.outcome.headline.startswith(f"url must be on 127.0.0.1:{ftl.port} (FTL_BASE_URL)")
 
 
 @deferred_f_from_coro_f

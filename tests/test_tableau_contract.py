@@ -34,13 +34,22 @@ def test_ids_are_read_from_any_tableau_url(url: str) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        f"https://www.fencingtimelive.com/pools/scores/{EVENT}/{TABLEAU}",
         f"https://www.fencingtimelive.com/tableaus/scores/{EVENT}",
         f"https://www.fencingtimelive.com/tableaus/scores/{EVENT}/{TABLEAU[:-1]}",
     ],
 )
-def test_other_urls_are_refused_naming_the_shape_expected(url: str) -> None:
-    with pytest.raises(InvalidArgumentError, match="url must be an FTL tableau URL"):
+def test_other_urls_are_refused_naming_the_shapes_expected(url: str) -> None:
+    with pytest.raises(
+        InvalidArgumentError, match="url is not an FTL tournament, event, pools or tableau page"
+    ):
+        ids_from_tableau_url(url)
+
+
+def test_a_pools_url_is_refused_naming_the_spider_that_reads_it() -> None:
+    url = f"https://www.fencingtimelive.com/pools/scores/{EVENT}/{TABLEAU}"
+    with pytest.raises(
+        InvalidArgumentError, match="which the tableau spider does not crawl: use 'scrapy crawl pools"
+    ):
         ids_from_tableau_url(url)
 
 

@@ -8,7 +8,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from ftl_scraper.config import check_settings
+from ftl_scraper.config import check_settings, with_project_defaults
 from ftl_scraper.errors import FtlError
 from ftl_scraper.output.summary import is_debug_run, quiet_scrapy_chatter
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
@@ -48,7 +48,8 @@ class Command(ScrapyCrawlCommand):
         arguments_model: type[SpiderArguments] | None = getattr(spider_class, "arguments_model", None)
         if arguments_model is not None:
             try:
-                arguments_model.parse(opts.spargs)
+                base_url = with_project_defaults(self.settings).get("FTL_BASE_URL")
+                arguments_model.parse(opts.spargs).check_host(base_url)
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return

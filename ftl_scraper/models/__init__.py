@@ -1,6 +1,13 @@
 """The output contracts: pydantic models of what the crawls export, one module per bundle kind."""
 
 from ftl_scraper.models.common import Contract, CrawlError
+from ftl_scraper.models.event import (
+    EventBundle,
+    FinalResult,
+    TournamentEvent,
+    event_json_schema,
+    tournament_event_json_schema,
+)
 from ftl_scraper.models.pools import (
     Pool,
     PoolBout,
@@ -24,6 +31,8 @@ from ftl_scraper.models.tableau import (
 __all__ = [
     "Contract",
     "CrawlError",
+    "EventBundle",
+    "FinalResult",
     "Pool",
     "PoolBout",
     "PoolFencer",
@@ -37,6 +46,9 @@ __all__ = [
     "TableauReferee",
     "TableauRound",
     "TableauTree",
+    "TournamentEvent",
     "bundle_json_schema",
+    "event_json_schema",
     "tableau_bundle_json_schema",
+    "tournament_event_json_schema",
 ]

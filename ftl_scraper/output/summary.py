@@ -67,29 +67,43 @@ def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reas
     where = " ".join(
         f"{label} {value}"
         for label, value in (
-            ("event", getattr(spider, "event_id", None)),
+            ("tournament", getattr(spider, "tournament_id", None)),
+            ("event", getattr(spider, "event_id", None) if spider.name != "tournament" else None),
             ("round", getattr(spider, "pool_round_id", None)),
             ("tableau", getattr(spider, "tableau_id", None)),
         )
         if value
     )
-    if spider.name == "tableau":
-        fetched = _count(stats.get("ftl/trees", 0), "tree", "trees")
-    else:
-        fetched = _count(stats.get("ftl/pools", 0), "pool", "pools")
+    events: tuple[str, ...] = ()
+    if "ftl/events_done" in stats or "ftl/events_found" in stats:
+        # event and tournament crawls: what was crawled, and how much of it failed
+        done, incomplete = stats.get("ftl/events_done", 0), stats.get("ftl/events_incomplete", 0)
+        events = (
+            f"{_count(done, 'event', 'events')} ({incomplete} incomplete)",
+            _count(stats.get("ftl/rounds", 0), "pool round", "pool rounds"),
+        )
+    fetched = []
+    if spider.name != "tableau":
+        fetched.append(_count(stats.get("ftl/pools", 0), "pool", "pools"))
+    if spider.name == "tableau" or "ftl/trees" in stats:
+        fetched.append(_count(stats.get("ftl/trees", 0), "tree", "trees"))
     counts = ", ".join(
         (
-            f"{fetched} fetched",
+            *events,
+            f"{', '.join(fetched)} fetched",
             _count(stats.get("retry/count", 0), "retry", "retries"),
             _count(stats.get("httpcache/hit", 0), "cache hit", "cache hits"),
             _count(stats.get("ftl/errors", 0), "error", "errors"),
         )
     )
-    written = stats.get("item_scraped_count", 0) >= 1 and reason == "finished"
+    exported = stats.get("item_scraped_count", 0)
+    # a tournament keeps the events it exported even when the crawl stops early
+    written = exported >= 1 and (reason == "finished" or spider.name == "tournament")
+    bundles = "bundle" if exported == 1 else f"{exported} bundles"
     if written and outputs:
-        result = f"bundle written to {', '.join(outputs)}"
+        result = f"{bundles} written to {', '.join(outputs)}"
     elif written:
-        result = "bundle produced (no output file given)"
+        result = f"{bundles} produced (no output file given)"
     else:
         result = "no bundle written"
     ended = "finished" if reason == "finished" else f"stopped ({reason})"

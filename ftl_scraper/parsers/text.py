@@ -6,6 +6,7 @@ import re
 from typing import NamedTuple
 
 from lxml import etree
+from parsel import Selector, SelectorList
 
 _COUNTRY_CODE = re.compile(r"[A-Z]{3}")
 # FTL's flag spans: <span class='flag flagGEO'></span>
@@ -15,6 +16,13 @@ _FLAG_COUNTRY = re.compile(r"flag(?P<country>[A-Za-z]{3})")
 def normalize_whitespace(text: str) -> str:
     """Collapse every run of whitespace (newlines, tabs, non-breaking spaces) to one space."""
     return " ".join(text.split())
+
+
+def first_text(nodes: SelectorList[Selector]) -> str | None:
+    """The first node's text, whitespace-normalised; None when there is no node or no text."""
+    if not nodes:
+        return None
+    return normalize_whitespace("".join(nodes[0].xpath(".//text()").getall())) or None
 
 
 def element_text(element: etree._Element) -> str:

@@ -10,8 +10,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from ftl_scraper.errors import FtlError, ReactorUnavailableError
-from ftl_scraper.models import PoolsBundle, TableauBundle
-from ftl_scraper.run.crawls import POOLS, TABLEAU, CrawlKind, CrawlService
+from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle
+from ftl_scraper.run.crawls import EVENT, POOLS, TABLEAU, CrawlKind, CrawlService
 from ftl_scraper.run.reactor_thread import REACTOR_THREAD, installed_reactor_loop
 
 
@@ -58,6 +58,19 @@ class FtlClient:
         """One DE tableau (see ``TableauBundle``); raises the ``FtlError`` subclass of what failed."""
         arguments = {"event": event_id, "tableau": tableau_id, "force_refresh": force_refresh}
         return TABLEAU.model(self._crawl(TABLEAU, timeout, **arguments, partial=partial))
+
+    def event(
+        self,
+        event_id: str | None = None,
+        *,
+        url: str | None = None,
+        force_refresh: bool = False,
+        timeout: float | None = None,
+    ) -> EventBundle:
+        """One event, by ID or any FTL URL of it (see ``EventBundle``); failed pages are listed in
+        the bundle, an error that leaves no bundle raises its ``FtlError``."""
+        arguments = _given({"event": event_id, "url": url})
+        return EVENT.model(self._crawl(EVENT, timeout, **arguments, force_refresh=force_refresh))
 
     def close(self) -> None:
         """Stop the calls still running (they raise ``FtlError``), then the reactor thread unless
@@ -140,6 +153,18 @@ class AsyncFtlClient:
         arguments = {"event": event_id, "tableau": tableau_id, "force_refresh": force_refresh}
         return TABLEAU.model(await self._crawl(TABLEAU, timeout, **arguments, partial=partial))
 
+    async def event(
+        self,
+        event_id: str | None = None,
+        *,
+        url: str | None = None,
+        force_refresh: bool = False,
+        timeout: float | None = None,  # noqa: ASYNC109 (the same keyword as FtlClient's)
+    ) -> EventBundle:
+        """One event, by ID or any FTL URL of it (see ``EventBundle``)."""
+        arguments = _given({"event": event_id, "url": url})
+        return EVENT.model(await self._crawl(EVENT, timeout, **arguments, force_refresh=force_refresh))
+
     async def aclose(self) -> None:
         if self._closed:
             return
@@ -189,3 +214,7 @@ async def _on_loop(coroutine: Any, loop: asyncio.AbstractEventLoop) -> Any:
     if loop is asyncio.get_running_loop():
         return await coroutine
     return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, loop))
+
+
+def _given(arguments: dict[str, str | None]) -> dict[str, str]:
+    return {name: value for name, value in arguments.items() if value is not None}

@@ -19,9 +19,10 @@ from ftl_scraper.fetching.shared_connections import SharedConnections
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 from ftl_scraper.login.credentials import HiddenSecret
 from ftl_scraper.login.middleware import SharedLoginSession
-from ftl_scraper.models import PoolsBundle, TableauBundle
+from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle
 from ftl_scraper.run.outcome import ExitStatus, crawl_outcome
-from ftl_scraper.spiders.arguments import PoolsArguments, TableauArguments
+from ftl_scraper.spiders.arguments import EventArguments, PoolsArguments, TableauArguments
+from ftl_scraper.spiders.event import EventSpider
 from ftl_scraper.spiders.pools import PoolsSpider
 from ftl_scraper.spiders.tableau import TableauSpider
 
@@ -50,6 +51,7 @@ class CrawlKind(Generic[BundleT]):
 
 POOLS = CrawlKind(PoolsSpider, PoolsArguments.parse, PoolsBundle)
 TABLEAU = CrawlKind(TableauSpider, TableauArguments.parse, TableauBundle)
+EVENT = CrawlKind(EventSpider, EventArguments.parse, EventBundle)
 
 
 def client_settings(overrides: Mapping[str, Any] | None) -> Settings:

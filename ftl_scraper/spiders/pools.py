@@ -11,11 +11,9 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.fetching.downloader import CrawlStopping
-from ftl_scraper.fetching.failures import error_from_failure
 from ftl_scraper.items import FailedPage, PageKind, PoolFragmentPage, PoolIdsPage, PoolResultsPage
 from ftl_scraper.parsers import parse_pool_ids
-from ftl_scraper.site.urls import PoolRoundUrls, normalize_base_url
+from ftl_scraper.site.urls import PoolRoundUrls
 from ftl_scraper.spiders.arguments import PoolsArguments
 from ftl_scraper.spiders.base import PAGE_KIND_META, FtlSpider
 
@@ -42,11 +40,11 @@ class PoolsSpider(FtlSpider):
 
     @cached_property
     def urls(self) -> PoolRoundUrls:
-        # read once the crawl has started: the spider is made before the addon sets the defaults
-        base_url = normalize_base_url(self.crawler.settings.get("FTL_BASE_URL"))
-        return PoolRoundUrls(base_url, self.event_id, self.pool_round_id)
+        return PoolRoundUrls(self.base_url, self.event_id, self.pool_round_id)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.url_on_ftl():
+            return
         # the results JSON needs no pool ID: fetch it alongside the pools page
         yield self.ftl_request(self.urls.pool_ids_page, PageKind.POOL_IDS, self.parse_pool_ids_page)
         yield self.ftl_request(self.urls.results_data, PageKind.POOL_RESULTS, self.parse_results_data)
@@ -75,11 +73,10 @@ class PoolsSpider(FtlSpider):
         yield PoolResultsPage(self.event_id, self.pool_round_id, url=response.url, body=response.body)
 
     def on_request_failed(self, failure: Failure) -> Iterator[FailedPage]:
-        if failure.check(CrawlStopping):
-            return  # dropped after the crawl failed: not a cause of its own
+        error = self.error_of(failure)
+        if error is None:
+            return
         request = failure.request  # type: ignore[attr-defined]
-        timeout = request.meta.get("download_timeout")
-        error = error_from_failure(failure, url=request.url, timeout=timeout)
         pool_id = request.cb_kwargs.get("pool_id")
         yield from self._page_failed(request.meta[PAGE_KIND_META], error.with_context(pool_id=pool_id))
 

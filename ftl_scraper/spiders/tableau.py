@@ -11,11 +11,9 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.fetching.downloader import CrawlStopping
-from ftl_scraper.fetching.failures import error_from_failure
 from ftl_scraper.items import FailedTableauPage, PageKind, TableauTreePage, TableauTreesPage
 from ftl_scraper.parsers.tableau_trees import TreeListing, parse_tableau_trees
-from ftl_scraper.site.urls import TableauUrls, normalize_base_url
+from ftl_scraper.site.urls import TableauUrls
 from ftl_scraper.spiders.arguments import TableauArguments
 from ftl_scraper.spiders.base import PAGE_KIND_META, FtlSpider
 
@@ -42,14 +40,14 @@ class TableauSpider(FtlSpider):
 
     @cached_property
     def urls(self) -> TableauUrls:
-        # read once the crawl has started: the spider is made before the addon sets the defaults
-        base_url = normalize_base_url(self.crawler.settings.get("FTL_BASE_URL"))
-        return TableauUrls(base_url, self.event_id, self.tableau_id)
+        return TableauUrls(self.base_url, self.event_id, self.tableau_id)
 
     def error_context(self) -> dict[str, str]:
         return {"event_id": self.event_id, "tableau_id": self.tableau_id}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.url_on_ftl():
+            return
         yield self.ftl_request(self.urls.trees, PageKind.TABLEAU_TREES, self.parse_trees)
 
     def parse_trees(self, response: Response) -> Iterator[Any]:
@@ -71,11 +69,10 @@ class TableauSpider(FtlSpider):
         yield TableauTreePage(self.event_id, self.tableau_id, url=response.url, tree=tree, html=response.text)
 
     def on_request_failed(self, failure: Failure) -> Iterator[FailedTableauPage]:
-        if failure.check(CrawlStopping):
-            return  # dropped after the crawl failed: not a cause of its own
+        error = self.error_of(failure)
+        if error is None:
+            return
         request = failure.request  # type: ignore[attr-defined]
-        timeout = request.meta.get("download_timeout")
-        error = error_from_failure(failure, url=request.url, timeout=timeout)
         tree = request.cb_kwargs.get("tree")
         tree_id = tree.tree_id if tree is not None else None
         yield from self._page_failed(request.meta[PAGE_KIND_META], error.with_context(tree_id=tree_id))

@@ -35,6 +35,12 @@ from .server import (
     Status,
 )
 from .tableau import WITHDRAWAL_LABEL, FakeTableau, FakeTree, generate_tableau
+from .tournament import (
+    EventPlan,
+    FakeTournament,
+    FakeTournamentEvent,
+    generate_tournament,
+)
 
 __all__ = [
     "FAILED_TO_APPEAR",
@@ -42,9 +48,12 @@ __all__ = [
     "WITHDRAWAL_LABEL",
     "Body",
     "Delay",
+    "EventPlan",
     "FakeEvent",
     "FakeFtlServer",
     "FakeTableau",
+    "FakeTournament",
+    "FakeTournamentEvent",
     "FakeTree",
     "Fault",
     "RecordedRequest",
@@ -54,6 +63,7 @@ __all__ = [
     "fencer_totals",
     "generate_event",
     "generate_tableau",
+    "generate_tournament",
     "render_login_page",
     "render_pool_fragment",
     "render_pools_page",

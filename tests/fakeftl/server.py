@@ -29,14 +29,18 @@ from .event import FakeEvent
 from .render import (
     IdsStyle,
     login_return_path,
+    render_event_page,
+    render_final_results_json,
     render_home_page,
     render_login_page,
     render_pool_fragment,
     render_pools_page,
     render_results_json,
+    render_schedule_page,
 )
 from .render_tableau import render_tableau_tables
 from .tableau import FakeTableau
+from .tournament import FakeTournament
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -44,6 +48,7 @@ SESSION_COOKIE = "connect.sid"
 SESSION_DAYS = 10
 
 _ID = "[0-9A-Fa-f]{32}"
+_ID_PATTERN = re.compile(_ID)
 _POOLS_PAGE = re.compile(rf"/pools/scores/(?P<event>{_ID})/(?P<round>{_ID})/?")
 _FRAGMENT = re.compile(rf"/pools/scores/(?P<event>{_ID})/(?P<round>{_ID})/(?P<pool>{_ID})")
 _RESULTS = re.compile(rf"/pools/results/data/(?P<event>{_ID})/(?P<round>{_ID})")
@@ -169,6 +174,8 @@ class FakeFtlServer:
         self._lock = threading.Condition()
         self._stopping = threading.Event()
         self._pages: dict[str, tuple[bytes, str]] = {}
+        # tournament and event pages (and the /events/view router), by path with upper-case IDs
+        self._routes: dict[str, _Reply] = {}
         self._tableaus: dict[str, FakeTableau] = {}
         self._faults: list[_FaultRule] = []
         self._sessions: dict[str, _Session] = {}
@@ -184,6 +191,7 @@ class FakeFtlServer:
             self.add_event(event)
         # what reset() goes back to: the construction-time events and accounts
         self._initial_pages = dict(self._pages)
+        self._initial_routes = dict(self._routes)
         self._initial_accounts = dict(self.accounts)
 
     # -- lifecycle
@@ -260,6 +268,30 @@ class FakeFtlServer:
         with self._lock:
             self._pages.update(pages)
 
+    def add_tournament(self, tournament: FakeTournament) -> None:
+        """Serve a tournament: its schedule, each event's pages, final results JSON and
+        ``/events/view/{e}`` router (302 to the results page), and every pool round."""
+        for event in tournament.events:
+            for pool_round in event.rounds:
+                self.add_event(pool_round)
+        routes = {
+            f"/tournaments/eventSchedule/{tournament.tournament_id}": _Reply(
+                200, render_schedule_page(tournament).encode()
+            )
+        }
+        for event in tournament.events:
+            for active in ("results", "competitors", "format"):
+                page = render_event_page(tournament, event, active).encode()
+                routes[f"/events/{active}/{event.event_id}"] = _Reply(200, page)
+            routes[f"/events/results/data/{event.event_id}"] = _Reply(
+                200, render_final_results_json(event), JSON
+            )
+            routes[f"/events/view/{event.event_id}"] = _Reply(
+                302, headers=[("Location", f"/events/results/{event.event_id}")]
+            )
+        with self._lock:
+            self._routes.update(routes)
+
     def add_tableau(self, tableau: FakeTableau) -> None:
         """Serve this DE round's trees JSON and every window of its trees' columns."""
         with self._lock:
@@ -318,6 +350,7 @@ class FakeFtlServer:
             self.latency, self.require_login = self._defaults
             self.accounts = dict(self._initial_accounts)
             self._pages = dict(self._initial_pages)
+            self._routes = dict(self._initial_routes)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -403,11 +436,15 @@ class FakeFtlServer:
         if route == "/":
             return _Reply(200, render_home_page().encode())
         page = self._data_page(route)
-        if page is None:
+        with self._lock:
+            reply = self._routes.get(_ID_PATTERN.sub(lambda match: match[0].upper(), route.rstrip("/")))
+        if page is not None:
+            reply = _Reply(200, page[0], page[1])
+        if reply is None:
             return _Reply(404, b"<h1>Not Found</h1>")
         if self.require_login and not self._is_authenticated(sid):
             return _Reply(302, headers=[("Location", login_return_path(path))])
-        return _Reply(200, page[0], page[1])
+        return reply
 
     def _data_page(self, route: str) -> tuple[bytes, str] | None:
         tableau_page = self._tableau_page(route)

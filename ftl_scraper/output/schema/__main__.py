@@ -2,17 +2,9 @@
 
 from pathlib import Path
 
-from ftl_scraper.output.schema import (
-    SCHEMA_FILE,
-    TABLEAU_SCHEMA_FILE,
-    render_bundle_schema,
-    render_tableau_bundle_schema,
-)
+from ftl_scraper.output.schema import SCHEMAS, render_schema
 
-for file_name, text in (
-    (SCHEMA_FILE, render_bundle_schema()),
-    (TABLEAU_SCHEMA_FILE, render_tableau_bundle_schema()),
-):
+for file_name in SCHEMAS:
     target = Path(__file__).with_name(file_name)
-    target.write_text(text, encoding="utf-8")
+    target.write_text(render_schema(file_name), encoding="utf-8")
     print(f"wrote {target}")
