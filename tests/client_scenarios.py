@@ -218,6 +218,8 @@ def run(workdir: Path) -> dict[str, Any]:
         event_settings = {"FTL_BASE_URL": event_server.base_url, "HTTPCACHE_DIR": str(workdir / "cache")}
         with FtlClient(event_settings) as client:
             report["event"] = client.event(schedule.events[0].event_id).model_dump(mode="json")
+            whole = client.tournament(schedule.tournament_id)
+            report["tournament"] = [item.model_dump(mode="json") for item in whole]
     report["logging_after"] = _logging_state()
     return report
 

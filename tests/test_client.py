@@ -85,6 +85,14 @@ def test_an_event_call_returns_the_event_as_the_stand_in_generated_it(report: di
     assert report["event"] == schedule.events[0].expected_bundle(schedule)
 
 
+def test_a_tournament_call_returns_every_event_of_the_schedule(report: dict[str, Any]) -> None:
+    schedule = tournament()
+    expected = [event.expected_tournament_item(schedule) for event in schedule.events]
+    assert sorted(report["tournament"], key=lambda item: item["event_id"]) == sorted(
+        expected, key=lambda item: item["event_id"]
+    )
+
+
 def test_a_second_call_is_served_from_the_shared_http_cache(
     report: dict[str, Any], truth: dict[str, FakeEvent]
 ) -> None:

@@ -10,8 +10,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from ftl_scraper.errors import FtlError, ReactorUnavailableError
-from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle
-from ftl_scraper.run.crawls import EVENT, POOLS, TABLEAU, CrawlKind, CrawlService
+from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle, TournamentEvent
+from ftl_scraper.run.crawls import EVENT, POOLS, TABLEAU, TOURNAMENT, CrawlKind, CrawlService
 from ftl_scraper.run.reactor_thread import REACTOR_THREAD, installed_reactor_loop
 
 
@@ -71,6 +71,21 @@ class FtlClient:
         the bundle, an error that leaves no bundle raises its ``FtlError``."""
         arguments = _given({"event": event_id, "url": url})
         return EVENT.model(self._crawl(EVENT, timeout, **arguments, force_refresh=force_refresh))
+
+    def tournament(
+        self,
+        tournament_id: str | None = None,
+        *,
+        url: str | None = None,
+        events: str | None = None,
+        force_refresh: bool = False,
+        timeout: float | None = None,
+    ) -> list[TournamentEvent]:
+        """Every event of a tournament (``events``: a regular expression their names must match),
+        once all are done; a crawl that cannot go on raises its ``FtlError``."""
+        arguments = _given({"tournament": tournament_id, "url": url, "events": events})
+        items = self._crawl(TOURNAMENT, timeout, **arguments, force_refresh=force_refresh)
+        return TOURNAMENT.models(items)
 
     def close(self) -> None:
         """Stop the calls still running (they raise ``FtlError``), then the reactor thread unless
@@ -164,6 +179,20 @@ class AsyncFtlClient:
         """One event, by ID or any FTL URL of it (see ``EventBundle``)."""
         arguments = _given({"event": event_id, "url": url})
         return EVENT.model(await self._crawl(EVENT, timeout, **arguments, force_refresh=force_refresh))
+
+    async def tournament(
+        self,
+        tournament_id: str | None = None,
+        *,
+        url: str | None = None,
+        events: str | None = None,
+        force_refresh: bool = False,
+        timeout: float | None = None,  # noqa: ASYNC109 (the same keyword as FtlClient's)
+    ) -> list[TournamentEvent]:
+        """Every event of a tournament, once all are done (see ``FtlClient.tournament``)."""
+        arguments = _given({"tournament": tournament_id, "url": url, "events": events})
+        items = await self._crawl(TOURNAMENT, timeout, **arguments, force_refresh=force_refresh)
+        return TOURNAMENT.models(items)
 
     async def aclose(self) -> None:
         if self._closed:

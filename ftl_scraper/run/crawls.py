@@ -19,12 +19,18 @@ from ftl_scraper.fetching.shared_connections import SharedConnections
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 from ftl_scraper.login.credentials import HiddenSecret
 from ftl_scraper.login.middleware import SharedLoginSession
-from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle
+from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle, TournamentEvent
 from ftl_scraper.run.outcome import ExitStatus, crawl_outcome
-from ftl_scraper.spiders.arguments import EventArguments, PoolsArguments, TableauArguments
+from ftl_scraper.spiders.arguments import (
+    EventArguments,
+    PoolsArguments,
+    TableauArguments,
+    TournamentArguments,
+)
 from ftl_scraper.spiders.event import EventSpider
 from ftl_scraper.spiders.pools import PoolsSpider
 from ftl_scraper.spiders.tableau import TableauSpider
+from ftl_scraper.spiders.tournament import TournamentSpider
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
 #: settings that hold a password or a session cookie: kept, but shown as '<hidden>' in logs
@@ -48,10 +54,15 @@ class CrawlKind(Generic[BundleT]):
         [bundle] = items
         return self.bundle_model.model_validate(bundle)
 
+    def models(self, items: list[dict[str, Any]]) -> list[BundleT]:
+        """Every item a crawl of this kind exported (one per event of a tournament), validated."""
+        return [self.bundle_model.model_validate(item) for item in items]
+
 
 POOLS = CrawlKind(PoolsSpider, PoolsArguments.parse, PoolsBundle)
 TABLEAU = CrawlKind(TableauSpider, TableauArguments.parse, TableauBundle)
 EVENT = CrawlKind(EventSpider, EventArguments.parse, EventBundle)
+TOURNAMENT = CrawlKind(TournamentSpider, TournamentArguments.parse, TournamentEvent)
 
 
 def client_settings(overrides: Mapping[str, Any] | None) -> Settings:
