@@ -70,8 +70,10 @@ class RememberingCacheStorage(FtlFilesystemCacheStorage):
                 return response.replace(headers=Headers(response.headers))
             self.memory.forget(key)
         from_disk = super().retrieve_response(spider, request)
-        if from_disk is not None:
-            self.memory.put(key, from_disk, request.meta["cache_timestamp"])
+        # Scrapy's storage records when the entry was written; without that, it is not remembered
+        stored_at = request.meta.get("cache_timestamp")
+        if from_disk is not None and stored_at is not None:
+            self.memory.put(key, from_disk, stored_at)
         return from_disk
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
