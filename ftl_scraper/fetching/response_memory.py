@@ -71,9 +71,9 @@ class RememberingCacheStorage(FtlFilesystemCacheStorage):
             self.memory.forget(key)
         from_disk = super().retrieve_response(spider, request)
         # Scrapy's storage records when the entry was written; without that, it is not remembered
-        stored_at = request.meta.get("cache_timestamp")
-        if from_disk is not None and stored_at is not None:
-            self.memory.put(key, from_disk, stored_at)
+        written_at = request.meta.get("cache_timestamp")
+        if from_disk is not None and written_at is not None:
+            self.memory.put(key, from_disk, float(written_at))
         return from_disk
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
