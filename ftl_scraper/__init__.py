@@ -15,10 +15,13 @@ if TYPE_CHECKING:
         fetch_tableau_bundle,
         fetch_tournament,
     )
+    from ftl_scraper.run.client import AsyncFtlClient, FtlClient
 
 __all__ = [
+    "AsyncFtlClient",
     "EventBundle",
     "FtlAddon",
+    "FtlClient",
     "FtlError",
     "PoolsBundle",
     "TableauBundle",
@@ -43,6 +46,8 @@ _PUBLIC_NAMES = {
     "fetch_tournament": "ftl_scraper.run.api",
     "TableauBundle": "ftl_scraper.models",
     "fetch_tableau_bundle": "ftl_scraper.run.api",
+    "FtlClient": "ftl_scraper.run.client",
+    "AsyncFtlClient": "ftl_scraper.run.client",
 }
 
 

@@ -11,7 +11,6 @@ from ftl_scraper.config import FtlSettings
 from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.fetching.cache import FtlHttpCacheMiddleware
 from ftl_scraper.fetching.retry import BackoffRetryMiddleware
-from ftl_scraper.output.summary import quiet_scrapy_chatter
 
 
 class FtlAddon:
@@ -74,12 +73,12 @@ class FtlAddon:
 
     @staticmethod
     def _install_extensions(settings: BaseSettings) -> None:
-        # one summary line at the end instead of Scrapy's pages of startup and stats output;
-        # quieted here because the addon runs before Scrapy lists its components
+        # one summary line at the end; `scrapy crawl` also quiets Scrapy's startup and stats
+        # output (the commands own the process's logging, an application using the addon or
+        # FtlClient keeps its own)
         settings["EXTENSIONS"]["ftl_scraper.output.summary.CrawlSummary"] = 0
         # event and tournament crawls: events done / found on stderr as they go (FTL_PROGRESS)
         settings["EXTENSIONS"]["ftl_scraper.output.progress.CrawlProgress"] = 0
-        quiet_scrapy_chatter(settings)
         # Scrapy imports each EXTENSIONS_BASE module and only then learns the extension is off
         # (NotConfigured); RemoteControl's module imports aiohttp.web: ~130 ms of every start.
         # An EXTENSIONS entry set to None would not help: Scrapy imports it to match the key.

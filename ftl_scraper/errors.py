@@ -130,3 +130,11 @@ class CassetteMissError(FtlError):
 
 class CassetteFormatError(FtlError):
     """A cassette folder whose index cannot be read (hand-edited, or from a newer version)."""
+
+
+class CrawlTimeoutError(FetchError):
+    """A whole crawl took longer than the ``timeout=`` its caller gave, and was stopped."""
+
+
+class ReactorUnavailableError(FtlError):
+    """No in-process crawl is possible here: another Twisted reactor runs in this process."""

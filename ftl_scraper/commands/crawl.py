@@ -12,7 +12,7 @@ from scrapy.exceptions import UsageError
 from ftl_scraper.config import check_settings, with_project_defaults
 from ftl_scraper.distributed.checks import check_shared_crawl_settings
 from ftl_scraper.errors import FtlError
-from ftl_scraper.output.summary import is_debug_run
+from ftl_scraper.output.summary import is_debug_run, quiet_scrapy_chatter
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.arguments import SpiderArguments
 
@@ -36,6 +36,9 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("give exactly one spider name, e.g. 'scrapy crawl pools'")
         assert self.crawler_process is not None
         assert self.settings is not None
+        # now that the crawler process has configured logging, and before Scrapy lists its
+        # addons and components
+        quiet_scrapy_chatter(self.settings)
         spider_name = args[0]
         spider_loader = self.crawler_process.spider_loader
         try:

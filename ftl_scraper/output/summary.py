@@ -29,7 +29,7 @@ CHATTY_LOGGERS = (
 def quiet_scrapy_chatter(settings: BaseSettings) -> None:
     """Raise Scrapy's bookkeeping loggers to WARNING, unless the run logs at DEBUG.
 
-    Call it as early as possible (the addon does; Scrapy logs "Enabled addons" right after).
+    Call it as early as possible (the crawl command does, before Scrapy logs "Enabled addons").
     """
     # NOTSET hands the decision back to the handler's level, which -L sets
     level = logging.NOTSET if is_debug_run(settings) else logging.WARNING

@@ -20,7 +20,7 @@ from __future__ import annotations
 from ftl_scraper.errors import FtlError
 from ftl_scraper.items import FailedPage, PageKind, PoolFragmentPage, PoolIdsPage, PoolResultsPage
 from ftl_scraper.models import CrawlError, Pool, PoolResults, PoolsBundle
-from ftl_scraper.parsers import parse_pool_html, parse_pool_results
+from ftl_scraper.parsers.memo import parse_pool_html_once, parse_pool_results_once
 
 # a page of the round: its kind, and its pool ID for a fragment
 _PageKey = tuple[PageKind, str | None]
@@ -56,14 +56,14 @@ class PoolRoundAssembly:
             self.fold_pool_ids(item.pool_ids)
         elif isinstance(item, PoolFragmentPage):
             try:
-                self.fold_pool(parse_pool_html(item.html, item.pool_id))
+                self.fold_pool(parse_pool_html_once(item.html, item.pool_id))
             except FtlError as error:
                 error.with_context(url=item.url, pool_id=item.pool_id, **context)
                 self.record_failed_page(PageKind.POOL_FRAGMENT, error, item.pool_id)
                 return error
         else:
             try:
-                self.fold_results(parse_pool_results(item.body, **context))
+                self.fold_results(parse_pool_results_once(item.body, **context))
             except FtlError as error:
                 self.record_failed_page(PageKind.POOL_RESULTS, error.with_context(url=item.url, **context))
                 return error

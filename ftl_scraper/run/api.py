@@ -14,6 +14,7 @@ from typing import Any
 
 from ftl_scraper.errors import FtlError
 from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS
+from ftl_scraper.run.default_clients import default_client
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
 from ftl_scraper.site.urls import DEFAULT_BASE_URL
 from ftl_scraper.spiders.arguments import (
@@ -45,13 +46,18 @@ def fetch_pools_bundle(
     ``FtlError`` subclass that says what failed; with ``partial=True`` a bundle with
     ``"complete": false`` is returned instead when some pages failed.
 
-    Each call runs ``scrapy crawl pools`` in a child process: Twisted's reactor cannot be
-    restarted in one process (ReactorNotRestartable), and a child keeps Scrapy's logging
-    and settings out of the caller's process. Credentials travel in the environment only.
+    Calls run in this process, through a client kept per distinct ``settings``
+    (``run/default_clients.py``). Where the process already runs another Twisted reactor, each
+    call runs ``scrapy crawl pools`` in a child process instead (the reactor cannot be shared
+    or restarted); credentials then travel in its environment only.
     """
     arguments = {"event": event_id, "round": pool_round_id}
     # fail on a bad ID here, with the same message the CLI gives, before starting a process
     PoolsArguments.parse(arguments)
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
+    if client is not None:
+        bundle = client.pools(event_id, pool_round_id, force_refresh=force_refresh, partial=partial)
+        return bundle.model_dump(mode="json")
     arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
     return _fetch_one("pools", arguments, timeout, settings)
 
@@ -67,10 +73,14 @@ def fetch_tableau_bundle(
 ) -> dict[str, Any]:
     """Crawl one FTL DE tableau and return its bundle (see ``TableauBundle``).
 
-    Arguments, errors and the child process as for ``fetch_pools_bundle``.
+    Arguments, errors, the in-process client and the child process as for ``fetch_pools_bundle``.
     """
     arguments = {"event": event_id, "tableau": tableau_id}
     TableauArguments.parse(arguments)
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
+    if client is not None:
+        bundle = client.tableau(event_id, tableau_id, force_refresh=force_refresh, partial=partial)
+        return bundle.model_dump(mode="json")
     arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
     return _fetch_one("tableau", arguments, timeout, settings)
 
@@ -88,10 +98,13 @@ def fetch_event_bundle(
 
     Failed pages do not raise: the bundle says ``"complete": false`` and lists them. An error
     that leaves no bundle (FTL not answering, a bad argument) raises the ``FtlError`` saying
-    why. Runs ``scrapy crawl event`` in a child process, as ``fetch_pools_bundle`` does.
+    why. Runs in this process (or a child process), as ``fetch_pools_bundle`` does.
     """
     arguments = _present({"event": event_id, "url": url})
     _check_arguments(EventArguments, arguments, settings)
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
+    if client is not None:
+        return client.event(event_id, url=url, force_refresh=force_refresh).model_dump(mode="json")
     arguments["force_refresh"] = str(int(force_refresh))
     return _fetch_one("event", arguments, timeout, settings)
 
@@ -214,6 +227,10 @@ def _crawl_command(
         *_setting_options(overrides),
     ]  # fmt: skip
     return command, {**os.environ, **secrets, "SCRAPY_SETTINGS_MODULE": _PROJECT_SETTINGS}
+
+
+def _download_timeout(timeout: float | None) -> dict[str, Any]:
+    return {} if timeout is None else {"DOWNLOAD_TIMEOUT": timeout}
 
 
 def _setting_options(settings: Mapping[str, Any]) -> list[str]:

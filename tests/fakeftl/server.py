@@ -193,6 +193,7 @@ class FakeFtlServer:
         self.awaiting_answer = 0
         self.peak_awaiting_answer = 0
         self.login_count = 0
+        self.connections_opened = 0
         for event in events:
             self.add_event(event)
         # what reset() goes back to: the construction-time events and accounts
@@ -355,6 +356,7 @@ class FakeFtlServer:
             self.peak_in_flight = self.in_flight
             self.peak_awaiting_answer = self.awaiting_answer
             self.login_count = 0
+            self.connections_opened = 0
             self.latency, self.require_login = self._defaults
             self.accounts = dict(self._initial_accounts)
             self._pages = dict(self._initial_pages)
@@ -385,6 +387,7 @@ class FakeFtlServer:
         with self._lock:
             if open_:
                 self._connections.add(connection)
+                self.connections_opened += 1
             else:
                 self._connections.discard(connection)
 
