@@ -8,10 +8,29 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ftl_scraper.addon import FtlAddon
     from ftl_scraper.errors import FtlError
-    from ftl_scraper.models import PoolsBundle
-    from ftl_scraper.run.api import fetch_pools_bundle
+    from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle, TournamentEvent
+    from ftl_scraper.run.api import (
+        fetch_event_bundle,
+        fetch_pools_bundle,
+        fetch_tableau_bundle,
+        fetch_tournament,
+    )
+    from ftl_scraper.run.client import AsyncFtlClient, FtlClient
 
-__all__ = ["FtlAddon", "FtlError", "PoolsBundle", "fetch_pools_bundle"]
+__all__ = [
+    "AsyncFtlClient",
+    "EventBundle",
+    "FtlAddon",
+    "FtlClient",
+    "FtlError",
+    "PoolsBundle",
+    "TableauBundle",
+    "TournamentEvent",
+    "fetch_event_bundle",
+    "fetch_pools_bundle",
+    "fetch_tableau_bundle",
+    "fetch_tournament",
+]
 __version__ = "0.1.0"
 
 # Imported on first use, so `import ftl_scraper` (and every `scrapy` command that loads the
@@ -21,6 +40,14 @@ _PUBLIC_NAMES = {
     "FtlError": "ftl_scraper.errors",
     "PoolsBundle": "ftl_scraper.models",
     "fetch_pools_bundle": "ftl_scraper.run.api",
+    "EventBundle": "ftl_scraper.models",
+    "TournamentEvent": "ftl_scraper.models",
+    "fetch_event_bundle": "ftl_scraper.run.api",
+    "fetch_tournament": "ftl_scraper.run.api",
+    "TableauBundle": "ftl_scraper.models",
+    "fetch_tableau_bundle": "ftl_scraper.run.api",
+    "FtlClient": "ftl_scraper.run.client",
+    "AsyncFtlClient": "ftl_scraper.run.client",
 }
 
 

@@ -8,9 +8,9 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from ftl_scraper.config import FtlSettings
+from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.fetching.cache import FtlHttpCacheMiddleware
 from ftl_scraper.fetching.retry import BackoffRetryMiddleware
-from ftl_scraper.output.summary import quiet_scrapy_chatter
 
 
 class FtlAddon:
@@ -20,13 +20,18 @@ class FtlAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         for name, value in FtlSettings.defaults().items():
             settings.set(name, value, priority="addon")
+        # one bundle pipeline per spider; each turns itself off for the other spiders
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.pools.PoolsBundlePipeline"] = 300
+        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.event.EventBundlePipeline"] = 310
+        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.tournament.TournamentEventPipeline"] = 320
+        settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.tableau.TableauBundlePipeline"] = 330
         # after the bundle: in a watch, each poll's bundle becomes the lines of what changed
         settings["ITEM_PIPELINES"]["ftl_scraper.watch.pipeline.WatchPipeline"] = 400
         self._install_downloader_and_cache(settings)
         self._install_middlewares(settings)
         self._install_feeds(settings)
         self._install_extensions(settings)
+        self._install_shared_crawl(settings)
 
     @staticmethod
     def _install_downloader_and_cache(settings: BaseSettings) -> None:
@@ -72,10 +77,12 @@ class FtlAddon:
 
     @staticmethod
     def _install_extensions(settings: BaseSettings) -> None:
-        # one summary line at the end instead of Scrapy's pages of startup and stats output;
-        # quieted here because the addon runs before Scrapy lists its components
+        # one summary line at the end; `scrapy crawl` also quiets Scrapy's startup and stats
+        # output (the commands own the process's logging, an application using the addon or
+        # FtlClient keeps its own)
         settings["EXTENSIONS"]["ftl_scraper.output.summary.CrawlSummary"] = 0
-        quiet_scrapy_chatter(settings)
+        # event and tournament crawls: events done / found on stderr as they go (FTL_PROGRESS)
+        settings["EXTENSIONS"]["ftl_scraper.output.progress.CrawlProgress"] = 0
         # Scrapy imports each EXTENSIONS_BASE module and only then learns the extension is off
         # (NotConfigured); RemoteControl's module imports aiohttp.web: ~130 ms of every start.
         # An EXTENSIONS entry set to None would not help: Scrapy imports it to match the key.
@@ -85,6 +92,17 @@ class FtlAddon:
         ):
             if not settings.getbool(switch):
                 settings["EXTENSIONS_BASE"].pop(extension, None)
+
+    @staticmethod
+    def _install_shared_crawl(settings: BaseSettings) -> None:
+        # FTL_SCHEDULER=redis: several workers share one crawl through REDIS_URL (distributed/);
+        # only then, as it needs the optional redis extra
+        if not is_shared_crawl(settings):
+            return
+        scheduler = "ftl_scraper.distributed.scheduler.RedisUnitScheduler"
+        settings.set("SCHEDULER", scheduler, priority="addon")
+        # closest to the network, so a cache hit takes no slot of the shared cap
+        settings["DOWNLOADER_MIDDLEWARES"]["ftl_scraper.distributed.host_slots.SharedHostCapMiddleware"] = 960
 
 
 def _replace_builtin(settings: BaseSettings, setting: str, builtin: type, replacement: type) -> None:

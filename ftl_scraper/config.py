@@ -96,6 +96,20 @@ class FtlSettings(BaseModel):
     FTL_CASSETTE: str | None = None
     FTL_CASSETTE_MODE: CassetteMode = CassetteMode.REPLAY
 
+    # -- shared crawls (ftl_scraper/distributed): "redis" makes this process one worker of a crawl
+    # shared through the Redis at REDIS_URL (scrapy-redis's setting name); checked, with Redis
+    # answering, by distributed.checks (the redis extra is imported only then)
+    FTL_SCHEDULER: str | None = None
+    REDIS_URL: str = "redis://localhost:6379/0"
+    # Requests in flight to FTL from all workers together (0 = CONCURRENT_REQUESTS_PER_DOMAIN).
+    FTL_SHARED_HOST_CAP: int = Field(0, ge=0)
+    # Names the shared crawl; unset, it comes from the spider and its arguments, so workers
+    # started with the same command share one crawl.
+    FTL_CRAWL_ID: str | None = None
+    # A shared crawl's state stays this long after its last worker left: a worker started later
+    # with the same command finds the work done; a new FTL_CRAWL_ID crawls again sooner.
+    FTL_REDIS_KEEP: int = Field(600, ge=1)
+
     # -- output: a failed run must not leave an empty or truncated file behind
     FEED_STORE_EMPTY: bool = False
     FEED_EXPORT_ENCODING: str = "utf-8"
@@ -103,6 +117,8 @@ class FtlSettings(BaseModel):
     FTL_OUTCOME_FILE: str | None = Field(
         None, description="the crawl command writes its outcome (status and errors) here as JSON"
     )
+    # Event and tournament crawls show events done / found on stderr as they go.
+    FTL_PROGRESS: bool = True
 
     # -- a watch (-a watch=<seconds>, 15 or more) polls this often instead, when set: a stand-in FTL
     # on this machine can be polled many times a second (tests, benchmarks); FTL itself must not be

@@ -1,4 +1,4 @@
-"""The project's exception hierarchy; every message names the event, round, pool and URL involved."""
+"""The project's exception hierarchy; every message names the event, round, pool, tree and URL involved."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ class FtlError(Exception):
         pool_round_id: str | None = None,
         pool_id: str | None = None,
         url: str | None = None,
+        tableau_id: str | None = None,
+        tree_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -27,6 +29,8 @@ class FtlError(Exception):
         self.pool_round_id = pool_round_id
         self.pool_id = pool_id
         self.url = url
+        self.tableau_id = tableau_id
+        self.tree_id = tree_id
 
     def with_context(self, **context: Any) -> Self:
         """Fill in context the raiser did not know (e.g. the URL a parser never sees)."""
@@ -42,6 +46,8 @@ class FtlError(Exception):
                 ("event", self.event_id),
                 ("round", self.pool_round_id),
                 ("pool", self.pool_id),
+                ("tableau", self.tableau_id),
+                ("tree", self.tree_id),
             )
             if value
         ]
@@ -74,6 +80,26 @@ class ResultsParseError(ParseError):
     """The pool results JSON could not be read."""
 
 
+class ScheduleParseError(ParseError):
+    """A tournament's schedule page could not be read."""
+
+
+class EventPageParseError(ParseError):
+    """An event page (its header and tab bar) could not be read."""
+
+
+class FinalResultsParseError(ParseError):
+    """An event's final results JSON could not be read."""
+
+
+class TableauTreesParseError(ParseError):
+    """The tableau's list of trees (JSON) could not be read."""
+
+
+class TableauParseError(ParseError):
+    """One tree's columns (the tables fragment) could not be read."""
+
+
 class FetchError(FtlError):
     """A page could not be fetched, after retries."""
 
@@ -104,3 +130,11 @@ class CassetteMissError(FtlError):
 
 class CassetteFormatError(FtlError):
     """A cassette folder whose index cannot be read (hand-edited, or from a newer version)."""
+
+
+class CrawlTimeoutError(FetchError):
+    """A whole crawl took longer than the ``timeout=`` its caller gave, and was stopped."""
+
+
+class ReactorUnavailableError(FtlError):
+    """No in-process crawl is possible here: another Twisted reactor runs in this process."""

@@ -1,8 +1,9 @@
-"""What the spider hands the pipeline: raw FTL pages still to be parsed, and the pages that failed.
+"""What the spiders hand the pipelines: raw FTL pages still to be parsed, and the pages that failed.
 
-None of these is exported: the pipeline folds them into one bundle per pool round. Each names
-its pool round, so one pipeline can assemble several rounds at once. In a watch, the watch pipeline
-turns each poll's bundle into a ``ChangeBatch``, which the feed writes one line per change.
+None of these is exported: the pipelines fold them into one bundle per pool round, tableau or event.
+Each names its pool round, tableau or event, so one pipeline can assemble several at once. In a watch,
+the watch pipeline turns each poll's bundle into a ``ChangeBatch``, which the feed writes one line per
+change.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ftl_scraper.errors import FtlError
+from ftl_scraper.parsers import EventPage, ScheduledEvent, TreeListing
 
 
 class PageKind(enum.StrEnum):
@@ -20,6 +22,13 @@ class PageKind(enum.StrEnum):
     POOL_IDS = "pool_ids"
     POOL_FRAGMENT = "pool_fragment"
     POOL_RESULTS = "pool_results"
+    #: an event's own pages (its header and tab bar; its final results JSON) and the schedule
+    EVENT_PAGE = "event_page"
+    FINAL_RESULTS = "final_results"
+    SCHEDULE = "schedule"
+    #: a tableau's trees JSON, and one tree's columns
+    TABLEAU_TREES = "tableau_trees"
+    TABLEAU_TREE = "tableau_tree"
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,76 @@ class FailedPage:
     error: FtlError
     #: the pool of a failed fragment; None for the round's other pages
     pool_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EventPageRead:
+    """An event page's header and tab bar, read by the spider (it needs the round IDs first)."""
+
+    event_id: str
+    url: str
+    page: EventPage
+
+
+@dataclass(frozen=True)
+class FinalResultsPage:
+    """The ``/events/results/data/{event}`` JSON."""
+
+    event_id: str
+    url: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class FailedEventPage:
+    """An event's own page (``EVENT_PAGE`` or ``FINAL_RESULTS``) that could not be fetched or read."""
+
+    kind: PageKind
+    event_id: str
+    url: str
+    error: FtlError
+
+
+@dataclass(frozen=True)
+class EventScheduled:
+    """A schedule line of a tournament crawl: comes before any page of its event."""
+
+    tournament_id: str
+    event: ScheduledEvent
+
+
+@dataclass(frozen=True)
+class TableauTreesPage:
+    """The trees read off ``/tableaus/scores/{event}/{tableau}/trees`` (the spider needs them first)."""
+
+    event_id: str
+    tableau_id: str
+    url: str
+    trees: list[TreeListing]
+
+
+@dataclass(frozen=True)
+class TableauTreePage:
+    """One tree's columns, ``…/trees/{tree}/tables/0/{numTables + 1}``."""
+
+    event_id: str
+    tableau_id: str
+    url: str
+    tree: TreeListing
+    html: str
+
+
+@dataclass(frozen=True)
+class FailedTableauPage:
+    """A tableau page that could not be fetched or read (partial mode): it counts as in, with its error."""
+
+    kind: PageKind
+    event_id: str
+    tableau_id: str
+    url: str
+    error: FtlError
+    #: the tree of a failed tree page; None for the trees JSON
+    tree_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,11 @@ from scrapy.utils.defer import deferred_from_coro
 SCRAPY_VERSION_CHECKED = "2.19.0"
 
 
-def dispatch_within_cap(downloader: Downloader, slot: Slot) -> None:
-    """``Downloader._process_queue`` with the per-domain cap holding (``FtlDownloader``).
+def dispatch_within_cap(
+    downloader: Downloader, slot: Slot, take_shared_room: Callable[[], bool] | None = None
+) -> None:
+    """``Downloader._process_queue`` with the per-domain cap holding (``FtlDownloader``), and
+    with ``take_shared_room`` (a cap shared with other crawls) asked before each transfer.
 
     Scrapy 2.19 starts each transfer in a task and counts it as transferring only once that task
     runs, so its loop reads a stale count and starts the whole slot queue at once when
@@ -39,12 +42,14 @@ def dispatch_within_cap(downloader: Downloader, slot: Slot) -> None:
             slot.latercall = call_later(penalty, downloader._latercall, slot)
             return
     while slot.queue and slot.free_transfer_slots() > 0:
+        if take_shared_room is not None and not take_shared_room():
+            return  # the shared cap dispatches again when another crawl's transfer ends
         slot.lastseen = now
         request, queue_dfd = slot.queue.popleft()
         slot.transferring.add(request)  # counted now, not when the task first runs
         deferred_from_coro(downloader._wait_for_download(slot, request, queue_dfd))
         if delay:
-            dispatch_within_cap(downloader, slot)
+            dispatch_within_cap(downloader, slot, take_shared_room)
             break
 
 

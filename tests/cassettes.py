@@ -11,12 +11,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.crawling import CrawlRun, crawl_pools, project_settings
-from tests.fakeftl import FakeEvent, generate_event
+from tests.crawling import CrawlRun, crawl_pools, crawl_tableau, project_settings
+from tests.fakeftl import (
+    EventPlan,
+    FakeEvent,
+    FakeTableau,
+    FakeTournament,
+    generate_event,
+    generate_tableau,
+    generate_tournament,
+)
+from tests.fakeftl.render import tableau_round_id
 
 # The IDs of the demo event shipped as ftl_scraper/cassette/recordings/demo (the README's main command).
 DEMO_EVENT_ID = "9CABEAEBA11F0F03B153FA889658645E"
 DEMO_ROUND_ID = "5F313927C3AE7337DEE549EEBEC0B135"
+# the DE round the demo event's Tableau tab links to
+DEMO_TABLEAU_ID = tableau_round_id(DEMO_ROUND_ID)
+# The demo tournament's schedule (shipped in the same cassette): the demo event is one of its events.
+DEMO_TOURNAMENT_ID = "D3A0DE5A2026000000000000000000A1"
 
 
 def demo_event() -> FakeEvent:
@@ -30,6 +43,54 @@ def demo_event() -> FakeEvent:
     event.event_name = "Senior Women's Foil"
     event.event_time = "Saturday, April 18, 2026 9:00 AM"
     return event
+
+
+def demo_tableau() -> FakeTableau:
+    """The demo event's DE round, invented: a finished table of 64 (52 fencers, so 12 byes).
+
+    Quarterfinals, club / country affiliations, referees and video referees, times and strips,
+    a medical withdrawal. scripts/make_demo_cassette.py records it beside the pools.
+    """
+    return generate_tableau(
+        seed=2026,
+        size=64,
+        entrants=52,
+        event_id=DEMO_EVENT_ID,
+        tableau_id=DEMO_TABLEAU_ID,
+        quarterfinals=True,
+    )
+
+
+def demo_tournament() -> FakeTournament:
+    """The demo tournament, invented: the demo event (one round and its tableau), an event of two
+    pool rounds and a tableau, and one not started yet, over two days.
+    scripts/make_demo_cassette.py records it too."""
+    demo = demo_event()
+    return generate_tournament(
+        [
+            EventPlan(
+                rounds=[demo],
+                tableau=demo_tableau(),
+                name=demo.event_name,
+                day="Saturday April 18, 2026",
+                start_time="9:00 AM",
+            ),
+            EventPlan(
+                rounds=2,
+                name="Senior Men's Épée",
+                day="Saturday April 18, 2026",
+                start_time="1:30 PM",
+                pool_count=6,
+            ),
+            EventPlan(
+                rounds=0, name="Veteran Mixed Sabre", day="Sunday April 19, 2026", start_time="10:00 AM"
+            ),
+        ],
+        seed=2026,
+        name=demo.tournament_name,
+        tournament_id=DEMO_TOURNAMENT_ID,
+        date_range="April 18 - 19, 2026",
+    )
 
 
 async def crawl_cassette(
@@ -50,4 +111,6 @@ async def crawl_cassette(
         "LOG_LEVEL": "INFO",
     }
     overrides.update(settings or {})
+    if "tableau" in spider_arguments:
+        return await crawl_tableau(project_settings(**overrides), **spider_arguments)
     return await crawl_pools(project_settings(**overrides), **spider_arguments)

@@ -1,16 +1,17 @@
-"""Run the real `pools` spider in-process (pytest-twisted's asyncio reactor) and keep what it did."""
+"""Run the real spiders in-process (pytest-twisted's asyncio reactor) and keep what they did."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 
 from ftl_scraper.run.outcome import CrawlOutcome, crawl_outcome
 from ftl_scraper.spiders.pools import PoolsSpider
+from ftl_scraper.spiders.tableau import TableauSpider
 
 
 @dataclass
@@ -45,8 +46,27 @@ def project_settings(**overrides: Any) -> Settings:
 
 async def crawl_pools(settings: Settings, **spider_arguments: Any) -> CrawlRun:
     """One whole crawl; returns once the spider has closed."""
+    return await crawl(PoolsSpider, settings, **spider_arguments)
+
+
+async def crawl_tableau(settings: Settings, **spider_arguments: Any) -> CrawlRun:
+    """One whole `tableau` crawl; returns once the spider has closed."""
+    return await crawl(TableauSpider, settings, **spider_arguments)
+
+
+async def crawl(spider_class: type[Spider], settings: Settings, **spider_arguments: Any) -> CrawlRun:
     runner = AsyncCrawlerRunner(settings)
-    crawler = runner.create_crawler(PoolsSpider)
+    crawler = runner.create_crawler(spider_class)
+    run = CrawlRun(crawler)
+    crawler.signals.connect(run.collect, signal=signals.item_scraped)
+    await runner.crawl(crawler, **spider_arguments)
+    return run
+
+
+async def crawl_spider(spider_class: type[Spider], settings: Settings, **spider_arguments: Any) -> CrawlRun:
+    """One whole crawl of any of the project's spiders; returns once the spider has closed."""
+    runner = AsyncCrawlerRunner(settings)
+    crawler = runner.create_crawler(spider_class)
     run = CrawlRun(crawler)
     crawler.signals.connect(run.collect, signal=signals.item_scraped)
     await runner.crawl(crawler, **spider_arguments)

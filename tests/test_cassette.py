@@ -33,13 +33,21 @@ from ftl_scraper.models import Pool, PoolResults, PoolsBundle
 from ftl_scraper.output.schema import load_bundle_schema
 from ftl_scraper.parsers import parse_pool_html, parse_pool_ids, parse_pool_results
 from ftl_scraper.run.outcome import ExitStatus
-from tests.cassettes import DEMO_EVENT_ID, DEMO_ROUND_ID, crawl_cassette, demo_event
+from tests.cassettes import (
+    DEMO_EVENT_ID,
+    DEMO_ROUND_ID,
+    DEMO_TABLEAU_ID,
+    crawl_cassette,
+    demo_event,
+    demo_tournament,
+)
 from tests.crawling import CrawlRun, crawl_pools, project_settings
 from tests.fakeftl import FAILED_TO_APPEAR, MEDICAL_WITHDRAWAL, FakeEvent, FakeFtlServer, Status
 from tests.fakeftl.render import DEFAULT_CSRF_TOKEN, render_pools_page
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEMO = SHIPPED_CASSETTES_DIR / "demo"
+# the shipped demo as a folder: these tests run from the checkout, not from a zipped egg
+DEMO = Path(str(SHIPPED_CASSETTES_DIR / "demo"))
 # the README's main command, word for word
 README_COMMAND = (
     "scrapy crawl pools -a event=9CABEAEBA11F0F03B153FA889658645E "
@@ -521,7 +529,20 @@ def test_demo_cassette_files_are_exactly_the_index(tmp_path: Path) -> None:
     index = json.loads((DEMO / INDEX_FILE).read_text(encoding="utf-8"))
     listed = sorted(entry["body_file"] for entry in index["interactions"])
     assert sorted(path.name for path in DEMO.iterdir()) == sorted([*listed, INDEX_FILE])
-    assert len(listed) == 34  # pools page + 32 pools + results JSON
+    # the demo event: pools page + 32 pools + results JSON, its tableau's trees JSON + one tree; its
+    # tournament: the schedule, each event's results page and JSON, the pools pages, pools and
+    # results JSON of its other rounds, and the trees JSON and trees of its other tableaus
+    tournament = demo_tournament()
+    other_rounds = [r for e in tournament.events for r in e.rounds if r.pool_round_id != DEMO_ROUND_ID]
+    other_tableaus = [d for e in tournament.events for d in e.tableaus if d.tableau_id != DEMO_TABLEAU_ID]
+    assert len(other_tableaus) == 1
+    assert len(listed) == (
+        36
+        + 1
+        + 2 * len(tournament.events)
+        + sum(len(r.pools) + 2 for r in other_rounds)
+        + sum(1 + len(d.trees) for d in other_tableaus)
+    )
     shutil.copytree(DEMO, tmp_path / "copy")
     Cassette.load(tmp_path / "copy").save()  # loading and saving changes nothing
     assert stored_files(tmp_path / "copy") == stored_files(DEMO)

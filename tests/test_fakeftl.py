@@ -230,6 +230,8 @@ def test_peak_in_flight_counts_concurrent_requests(server: FakeFtlServer, event:
     assert statuses == [200] * 4
     assert server.peak_in_flight == 4
     assert server.in_flight == 0
+    assert server.peak_awaiting_answer == 4
+    assert server.awaiting_answer == 0
     assert all(r.end is not None and r.end - r.start >= 0.3 for r in server.requests)
 
 

@@ -11,9 +11,9 @@ from ftl_scraper.errors import LoginRequiredError, PoolParseError
 from ftl_scraper.models import Pool, PoolBout, Referee
 from ftl_scraper.parsers import parse_pool_html
 from ftl_scraper.parsers.text import AffiliationParts, split_affiliation
+from tests.samples import real_sample
 
 FILES = Path(__file__).parent / "files"
-REAL_SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "ftl-samples" / "pool-fragment.html"
 
 COMPLETE_FLAGS_ID = "D41C8E2A7F3B4C9E8A1D6F0B2E5C7A93"
 WRAPPED_ID = "0027C9F1B4E84A3D9C6E1F7A2B5D8E04"
@@ -749,9 +749,7 @@ def test_not_a_pool_fragment(html: str) -> None:
 
 @pytest.fixture(scope="module")
 def real_pool() -> Pool:
-    if not REAL_SAMPLE.exists():
-        pytest.skip(f"real FTL sample not present at {REAL_SAMPLE}")
-    return parse_pool_html(REAL_SAMPLE.read_text(encoding="utf-8"))
+    return parse_pool_html(real_sample("pool-fragment.html").read_text(encoding="utf-8"))
 
 
 def test_real_sample_header(real_pool: Pool) -> None:

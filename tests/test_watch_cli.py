@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from ftl_scraper.errors import InvalidArgumentError
-from ftl_scraper.spiders.arguments import PoolsArguments
+from ftl_scraper.spiders.arguments import (
+    EventArguments,
+    PoolsArguments,
+    SpiderArguments,
+    TableauArguments,
+    TournamentArguments,
+)
 from tests.fakeftl import FakeFtlServer, RoundTimeline, generate_event
 from tests.test_cli import error_lines, ids, scrapy_crawl
 
@@ -42,6 +48,23 @@ def test_bad_watch_arguments_are_refused_in_one_line(arguments: dict[str, str], 
     assert "\n" not in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    ("arguments_model", "ids"),
+    [
+        (TableauArguments, {"event": EVENT_IDS["event"], "tableau": EVENT_IDS["round"]}),
+        (EventArguments, {"event": EVENT_IDS["event"]}),
+        (TournamentArguments, {"tournament": EVENT_IDS["event"]}),
+    ],
+)
+def test_the_spiders_that_cannot_watch_refuse_watch(
+    arguments_model: type[SpiderArguments], ids: dict[str, str]
+) -> None:
+    with pytest.raises(InvalidArgumentError) as refused:
+        arguments_model.parse({**ids, "watch": "30"})
+
+    assert str(refused.value).startswith("unknown spider argument 'watch'")
+
+
 def test_a_bad_watch_argument_exits_2_before_any_request(fake_ftl: FakeFtlServer, tmp_path: Path) -> None:
     event = generate_event(seed=42, pool_count=2)
     completed = scrapy_crawl(fake_ftl, tmp_path, *ids(event), "-a", "watch=10")
@@ -65,6 +88,22 @@ def test_a_watch_refuses_an_output_that_cannot_stream(fake_ftl: FakeFtlServer, t
         f"in .jsonl (got '{output}' as json)"
     ]
     assert output.read_text(encoding="utf-8") == "kept\n"
+    assert fake_ftl.requests == []
+
+
+def test_a_watch_cannot_be_a_shared_crawl(fake_ftl: FakeFtlServer, tmp_path: Path) -> None:
+    event = generate_event(seed=42, pool_count=2)
+    output = tmp_path / "changes.jsonl"
+    completed = scrapy_crawl(
+        fake_ftl, tmp_path, *ids(event), "-a", "watch=30", "-s", "FTL_SCHEDULER=redis", "-o", str(output)
+    )
+
+    assert completed.returncode == 2
+    assert error_lines(completed.stderr) == [
+        "ftl_scraper: error: watch= follows one round in one process: it cannot be shared "
+        "(FTL_SCHEDULER=redis)"
+    ]
+    assert not output.exists()
     assert fake_ftl.requests == []
 
 

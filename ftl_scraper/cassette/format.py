@@ -13,6 +13,8 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +27,9 @@ from ftl_scraper.site.login import LOGIN_PATHS
 INDEX_FILE = "index.json"
 #: bumped when the index layout changes incompatibly
 CASSETTE_FORMAT = 1
-#: cassettes that ship inside the package, under ``ftl_scraper/cassette/recordings/<name>/``
-SHIPPED_CASSETTES_DIR = Path(__file__).parent / "recordings"
+#: cassettes that ship inside the package, under ``ftl_scraper/cassette/recordings/<name>/``; read
+#: through importlib.resources, as a folder may be inside a zip (the egg that Scrapyd runs)
+SHIPPED_CASSETTES_DIR: Traversable = files("ftl_scraper.cassette") / "recordings"
 
 #: The only response headers written: what decides how a body is read. An allowlist, so a
 #: new session or auth header can never leak into a cassette by being forgotten.
@@ -41,6 +44,11 @@ _POOL_FRAGMENT = re.compile(
     rf"/pools/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/(?P<pool>{FTL_ID_PATTERN})\?dbut=true"
 )
 _RESULTS_DATA = re.compile(rf"/pools/results/data/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/?")
+_TABLEAU_TREES = re.compile(rf"/tableaus/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/trees/?")
+_TABLEAU_TABLES = re.compile(
+    rf"/tableaus/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/trees/(?P<tree>{FTL_ID_PATTERN})"
+    r"/tables/(?P<first>\d+)/(?P<count>\d+)"
+)
 _NOT_IN_FILE_NAME = re.compile(r"[^a-z0-9]+")
 
 
@@ -74,15 +82,16 @@ class Interaction:
 class Cassette:
     """The interactions of one cassette folder, loaded eagerly (a pool round is a few dozen pages)."""
 
-    folder: Path
+    folder: Path | Traversable
     interactions: dict[tuple[str, str], Interaction] = field(default_factory=dict)
     #: body files of the index this cassette was loaded from (removed on save if unused)
     loaded_files: frozenset[str] = frozenset()
 
     @classmethod
-    def load(cls, folder: str | Path) -> Cassette:
+    def load(cls, folder: str | Path | Traversable) -> Cassette:
         """Read ``folder``; a folder without ``index.json`` is an empty cassette."""
-        folder = Path(folder)
+        if isinstance(folder, str):
+            folder = Path(folder)
         index_path = folder / INDEX_FILE
         if not index_path.is_file():
             return cls(folder)
@@ -113,11 +122,14 @@ class Cassette:
 
     def save(self) -> None:
         """Write the index and one file per body; rerunning on the same pages gives the same bytes."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not isinstance(self.folder, Path):
+            raise CassetteFormatError(f"cannot record into {self.folder}: a shipped cassette is read-only")
+        folder = self.folder
+        folder.mkdir(parents=True, exist_ok=True)
         names = body_file_names(self.interactions.values())
         named = sorted(((self.interactions[key], name) for key, name in names.items()), key=lambda i: i[1])
         for interaction, name in named:
-            (self.folder / name).write_bytes(interaction.body)
+            (folder / name).write_bytes(interaction.body)
         index = {
             "cassette_format": CASSETTE_FORMAT,
             "about": "Responses recorded by ftl_scraper (FTL_CASSETTE_MODE=record). Keyed by method, "
@@ -125,10 +137,10 @@ class Cassette:
             "interactions": [_entry_to_json(interaction, name) for interaction, name in named],
         }
         text = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
-        (self.folder / INDEX_FILE).write_text(text, encoding="utf-8")
+        (folder / INDEX_FILE).write_text(text, encoding="utf-8")
         # a re-recording must not leave the previous recording's bodies lying around
         for stale in self.loaded_files - {name for _, name in named}:
-            (self.folder / stale).unlink(missing_ok=True)
+            (folder / stale).unlink(missing_ok=True)
         self.loaded_files = frozenset(name for _, name in named)
 
 
@@ -175,7 +187,7 @@ def body_file_names(interactions: Iterable[Interaction]) -> dict[tuple[str, str]
     return names
 
 
-def resolve_cassette_folder(value: str, *, recording: bool) -> Path:
+def resolve_cassette_folder(value: str, *, recording: bool) -> Path | Traversable:
     """``FTL_CASSETTE`` as a folder: a path, or the name of a cassette shipped in the package.
 
     A value with a path separator, or naming an existing folder, is a path. Otherwise a shipped
@@ -220,6 +232,10 @@ def _stem(interaction: Interaction, pool_numbers: dict[str, int], width: int) ->
         return f"{prefix}pool-{number:0{width}d}-{pool_id}" if number else f"{prefix}pool-{pool_id}"
     if _RESULTS_DATA.fullmatch(path):
         return f"{prefix}results-data"
+    if _TABLEAU_TREES.fullmatch(path):
+        return f"{prefix}tableau-trees"
+    if tables := _TABLEAU_TABLES.fullmatch(path):
+        return f"{prefix}tableau-tree-{tables['tree']}-tables-{tables['first']}-{tables['count']}"
     slug = _NOT_IN_FILE_NAME.sub("-", path.lower()).strip("-")[:100] or "root"
     return f"{prefix}{slug}"
 
@@ -242,7 +258,7 @@ def _entry_to_json(interaction: Interaction, body_file: str) -> dict[str, Any]:
     }
 
 
-def _entry_from_json(folder: Path, entry: dict[str, Any]) -> Interaction:
+def _entry_from_json(folder: Path | Traversable, entry: dict[str, Any]) -> Interaction:
     body_file = str(entry["body_file"])
     # cassettes travel in bug reports: a body file is a plain name inside the folder, nothing else
     if Path(body_file).name != body_file or body_file in ("", ".", ".."):

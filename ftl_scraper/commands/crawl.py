@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from ftl_scraper.config import check_settings
-from ftl_scraper.errors import FtlError
+from ftl_scraper.config import check_settings, with_project_defaults
+from ftl_scraper.distributed.checks import check_shared_crawl_settings, is_shared_crawl
+from ftl_scraper.errors import FtlError, InvalidArgumentError
 from ftl_scraper.output.change_stream import check_watch_feeds
-from ftl_scraper.output.summary import is_debug_run
+from ftl_scraper.output.summary import is_debug_run, quiet_scrapy_chatter
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.arguments import SpiderArguments
+
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
@@ -33,6 +37,9 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("give exactly one spider name, e.g. 'scrapy crawl pools'")
         assert self.crawler_process is not None
         assert self.settings is not None
+        # now that the crawler process has configured logging, and before Scrapy lists its
+        # addons and components
+        quiet_scrapy_chatter(self.settings)
         spider_name = args[0]
         spider_loader = self.crawler_process.spider_loader
         try:
@@ -46,15 +53,24 @@ class Command(ScrapyCrawlCommand):
         arguments_model: type[SpiderArguments] | None = getattr(spider_class, "arguments_model", None)
         if arguments_model is not None:
             try:
+                base_url = with_project_defaults(self.settings).get("FTL_BASE_URL")
                 arguments = arguments_model.parse(opts.spargs)
+                arguments.check_host(base_url)
                 if getattr(arguments, "watch", None) is not None:
                     check_watch_feeds(self.settings)
+                    if is_shared_crawl(self.settings):
+                        # a shared crawl ends once its units are done; a watch polls one round on
+                        raise InvalidArgumentError(
+                            "watch= follows one round in one process: "
+                            "it cannot be shared (FTL_SCHEDULER=redis)"
+                        )
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return
         try:
             # before the crawl: a bad setting makes no request and leaves any output file alone
             check_settings(self.settings)
+            check_shared_crawl_settings(self.settings)
         except FtlError as error:
             self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
             return
@@ -72,7 +88,16 @@ class Command(ScrapyCrawlCommand):
         if report_path:
             outcome.write(report_path)
         if outcome.status is ExitStatus.PARTIAL:
-            print(f"ftl_scraper: partial bundle written: {outcome.headline}", file=sys.stderr)
+            line = f"ftl_scraper: partial bundle written: {outcome.headline}"
         elif outcome.status is not ExitStatus.OK:
-            print(f"ftl_scraper: error: {outcome.headline}", file=sys.stderr)
+            line = f"ftl_scraper: error: {outcome.headline}"
+        else:
+            line = ""
+        if line:
+            print(line, file=sys.stderr)
+            if self.settings.get("LOG_FILE"):
+                # a service (Scrapyd) keeps stderr apart from the job's log file and ignores the
+                # exit status: the verdict goes into the job's log too, even for a refused argument
+                level = logging.WARNING if outcome.status is ExitStatus.PARTIAL else logging.ERROR
+                logger.log(level, "%s (exit status %d)", line, int(outcome.status))
         self.exitcode = int(outcome.status)

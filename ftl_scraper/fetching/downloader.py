@@ -8,7 +8,9 @@ from scrapy import Request
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 
+from ftl_scraper.fetching.transfer_cap import SharedTransferCap
 from ftl_scraper.scrapy_internals import dispatch_within_cap, fail_queued_requests
 
 
@@ -25,10 +27,38 @@ class FtlDownloader(Downloader):
     this class can go). Queuing in the slot matters for speed: a transfer that ends starts the
     next one at once, instead of waiting for its response to pass the middlewares and the
     engine's next loop.
+
+    With ``FTL_SHARED_TRANSFER_CAP`` set (``FtlClient`` does), a transfer also needs room in that
+    cap, which every crawl of the client counts on.
     """
 
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.shared_cap: SharedTransferCap | None = crawler.settings.get("FTL_SHARED_TRANSFER_CAP")
+        if self.shared_cap is not None:
+            self.shared_cap.subscribe(self._process_all_queues)
+
+    def close(self) -> None:
+        if self.shared_cap is not None:
+            self.shared_cap.unsubscribe(self._process_all_queues)
+        super().close()
+
+    def _process_all_queues(self) -> None:
+        for slot in list(self.slots.values()):
+            self._process_queue(slot)
+
     def _process_queue(self, slot: Slot) -> None:
-        dispatch_within_cap(self, slot)
+        take_shared_room = self.shared_cap.try_take if self.shared_cap is not None else None
+        dispatch_within_cap(self, slot, take_shared_room)
+
+    # Downloader._download (private) is where a transfer ends: the shared cap gets its room back
+    async def _download(self, slot: Slot, request: Request) -> Response:
+        if self.shared_cap is None:
+            return await super()._download(slot, request)
+        try:
+            return await super()._download(slot, request)
+        finally:
+            self.shared_cap.release()
 
     def discard_queued_requests(self, error_for: Callable[[Request], Exception] | None = None) -> int:
         """Fail every request still waiting for a transfer slot, so none of them reaches FTL.

@@ -30,6 +30,8 @@ class FtlHostOnlyMiddleware:
 
     def process_request(self, request: Request) -> None:
         parts = urlparse_cached(request)
+        if parts.scheme == "data":
+            return  # answered in-process (a shared crawl's unit opener): no host is contacted
         if (parts.scheme, parts.netloc) != self.allowed:
             raise IgnoreRequest(
                 f"refused to contact {parts.scheme}://{parts.netloc}: "

@@ -88,6 +88,16 @@ class LoginConfig:
         )
 
 
+class HiddenSecret(str):
+    """A password or cookie handed over as a setting: Scrapy logs the settings it was given
+    (``Overridden settings``, at DEBUG here), and this value shows there as ``'<hidden>'``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<hidden>'"
+
+
 def _setting_or_env(settings: BaseSettings, env: Mapping[str, str], name: str) -> str:
     return str(settings.get(name) or env.get(name) or "").strip()
 

@@ -18,6 +18,7 @@ from scrapy.http.headers import Headers
 from scrapy.utils.httpobj import urlparse_cached
 
 from ftl_scraper.errors import FetchError, FtlError, LoginRefusedError, LoginRequiredError
+from ftl_scraper.fetching.shared import SharedAcrossCrawls
 from ftl_scraper.login.credentials import SESSION_COOKIE, Credentials, LoginConfig
 from ftl_scraper.login.login_wall import is_login_wall
 from ftl_scraper.login.session_store import SessionStore, StoredSession
@@ -46,6 +47,16 @@ class _Session:
     generation: int
 
 
+class SharedLoginSession(SharedAcrossCrawls):
+    """The FTL session of every crawl of a client (``FTL_SHARED_LOGIN_SESSION``): crawls at once
+    wait for one login instead of each logging in, and a session FTL refused is replaced once."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.session: _Session | None = None
+        self.generation = 0
+
+
 class FtlLoginMiddleware:
     """Carries FTL's ``connect.sid`` on every FTL request and logs in when there is none.
 
@@ -69,10 +80,10 @@ class FtlLoginMiddleware:
         origin = urlsplit(config.base_url) if config else None
         self._origin = (origin.scheme, origin.netloc) if origin else None
         # one login at a time: concurrent pool requests that meet the wall wait for the same login
-        self._lock = asyncio.Lock()
-        self._session: _Session | None = None
+        self.shared: SharedLoginSession = (
+            crawler.settings.get("FTL_SHARED_LOGIN_SESSION") or SharedLoginSession()
+        )
         self._session_loaded = False
-        self._generation = 0
         self._logins = 0
         #: once logging in failed, every later request fails the same way without a new attempt
         self._failure: FtlError | None = None
@@ -119,6 +130,18 @@ class FtlLoginMiddleware:
 
     # -- sessions
 
+    @property
+    def _lock(self) -> asyncio.Lock:
+        return self.shared.lock
+
+    @property
+    def _session(self) -> _Session | None:
+        return self.shared.session
+
+    @_session.setter
+    def _session(self, session: _Session | None) -> None:
+        self.shared.session = session
+
     def _is_ftl(self, request: Request) -> bool:
         parts = urlparse_cached(request)
         return (parts.scheme, parts.netloc) == self._origin
@@ -158,8 +181,8 @@ class FtlLoginMiddleware:
         return self._new_session(stored.cookie_value, stored.expires_at, "saved session")
 
     def _new_session(self, cookie_value: str, expires_at: float | None, source: str) -> _Session:
-        self._generation += 1
-        return _Session(cookie_value, expires_at, source, self._generation)
+        self.shared.generation += 1
+        return _Session(cookie_value, expires_at, source, self.shared.generation)
 
     async def _replace_refused_session(self, sent_generation: int | None) -> None:
         """Called for a request that met the login wall; returns once a newer session exists."""

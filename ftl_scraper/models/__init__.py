@@ -2,6 +2,13 @@
 
 from ftl_scraper.models.changes import PoolsChangeLine, changes_json_schema
 from ftl_scraper.models.common import Contract, CrawlError
+from ftl_scraper.models.event import (
+    EventBundle,
+    FinalResult,
+    TournamentEvent,
+    event_json_schema,
+    tournament_event_json_schema,
+)
 from ftl_scraper.models.pools import (
     Pool,
     PoolBout,
@@ -12,10 +19,21 @@ from ftl_scraper.models.pools import (
     Referee,
     bundle_json_schema,
 )
+from ftl_scraper.models.tableau import (
+    TableauBout,
+    TableauBundle,
+    TableauFencer,
+    TableauReferee,
+    TableauRound,
+    TableauTree,
+    tableau_bundle_json_schema,
+)
 
 __all__ = [
     "Contract",
     "CrawlError",
+    "EventBundle",
+    "FinalResult",
     "Pool",
     "PoolBout",
     "PoolFencer",
@@ -24,6 +42,16 @@ __all__ = [
     "PoolsBundle",
     "PoolsChangeLine",
     "Referee",
+    "TableauBout",
+    "TableauBundle",
+    "TableauFencer",
+    "TableauReferee",
+    "TableauRound",
+    "TableauTree",
+    "TournamentEvent",
     "bundle_json_schema",
     "changes_json_schema",
+    "event_json_schema",
+    "tableau_bundle_json_schema",
+    "tournament_event_json_schema",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ftl_scraper.errors import FtlError
 from ftl_scraper.site.ids import FTL_ID_PATTERN as _FTL_ID
 
 #: a whole field holding one FTL ID, upper case
@@ -24,3 +25,8 @@ class CrawlError(Contract):
     pool_id: str | None = Field(pattern=FTL_ID_PATTERN)
     url: str
     message: str
+
+    @classmethod
+    def from_error(cls, error: FtlError) -> CrawlError:
+        """How a failed page is reported in a bundle."""
+        return cls(kind=type(error).__name__, pool_id=error.pool_id, url=error.url or "", message=str(error))

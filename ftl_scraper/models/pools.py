@@ -86,6 +86,9 @@ class PoolsBundle(Contract):
 
     event_id: str = Field(pattern=FTL_ID_PATTERN)
     pool_round_id: str = Field(pattern=FTL_ID_PATTERN)
+    round_number: PositiveInt | None = Field(
+        None, description="1, 2, ... in the event's tab order; null when the round is crawled alone"
+    )
     pool_ids: list[str]
     pools: list[Pool]
     results: PoolResults | None = Field(description="Null only in a partial bundle")

@@ -29,7 +29,7 @@ CHATTY_LOGGERS = (
 def quiet_scrapy_chatter(settings: BaseSettings) -> None:
     """Raise Scrapy's bookkeeping loggers to WARNING, unless the run logs at DEBUG.
 
-    Call it as early as possible (the addon does; Scrapy logs "Enabled addons" right after).
+    Call it as early as possible (the crawl command does, before Scrapy logs "Enabled addons").
     """
     # NOTSET hands the decision back to the handler's level, which -L sets
     level = logging.NOTSET if is_debug_run(settings) else logging.WARNING
@@ -66,22 +66,40 @@ def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reas
     """E.g. ``pools crawl finished for event … round …: 24 pools fetched, 2 retries, 26 cache hits,
     0 errors; bundle written to round.json``."""
     where = _where(spider)
+    events: tuple[str, ...] = ()
+    if "ftl/events_done" in stats or "ftl/events_found" in stats:
+        # event and tournament crawls: what was crawled, and how much of it failed
+        done, incomplete = stats.get("ftl/events_done", 0), stats.get("ftl/events_incomplete", 0)
+        events = (
+            f"{_count(done, 'event', 'events')} ({incomplete} incomplete)",
+            _count(stats.get("ftl/rounds", 0), "pool round", "pool rounds"),
+        )
+    fetched = []
+    if spider.name != "tableau":
+        fetched.append(_count(stats.get("ftl/pools", 0), "pool", "pools"))
+    if spider.name == "tableau" or "ftl/trees" in stats:
+        fetched.append(_count(stats.get("ftl/trees", 0), "tree", "trees"))
     counts = ", ".join(
         (
-            f"{_count(stats.get('ftl/pools', 0), 'pool', 'pools')} fetched",
+            *events,
+            f"{', '.join(fetched)} fetched",
             _count(stats.get("retry/count", 0), "retry", "retries"),
             _count(stats.get("httpcache/hit", 0), "cache hit", "cache hits"),
             _count(stats.get("ftl/errors", 0), "error", "errors"),
         )
     )
-    written = stats.get("item_scraped_count", 0) >= 1 and reason == "finished"
+    exported = stats.get("item_scraped_count", 0)
+    # a tournament keeps the events it exported even when the crawl stops early
+    written = exported >= 1 and (reason == "finished" or spider.name == "tournament")
+    bundles = "bundle" if exported == 1 else f"{exported} bundles"
     if written and outputs:
-        result = f"bundle written to {', '.join(outputs)}"
+        result = f"{bundles} written to {', '.join(outputs)}"
     elif written:
-        result = "bundle produced (no output file given)"
+        result = f"{bundles} produced (no output file given)"
     else:
         result = "no bundle written"
-    ended = "finished" if reason == "finished" else f"stopped ({reason})"
+    # "failed" in so many words: under Scrapyd this line is all a job's log says about the outcome
+    ended = "finished" if reason == "finished" else f"failed ({reason})"
     return f"{spider.name} crawl {ended} for {where}: {counts}; {result}"
 
 
@@ -104,7 +122,8 @@ def watch_summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider
         written = "changes written to " + ", ".join(outputs)
     else:
         written = "no output file given"
-    ended = {"finished": "finished", "shutdown": "stopped"}.get(reason, f"stopped ({reason})")
+    # a watch ends when the round is over or when it is stopped; "failed" otherwise, as a crawl says
+    ended = {"finished": "finished", "shutdown": "stopped"}.get(reason, f"failed ({reason})")
     return f"{spider.name} watch {ended} for {where}: {counts}; {written}"
 
 
@@ -112,8 +131,10 @@ def _where(spider: Spider) -> str:
     return " ".join(
         f"{label} {value}"
         for label, value in (
-            ("event", getattr(spider, "event_id", None)),
+            ("tournament", getattr(spider, "tournament_id", None)),
+            ("event", getattr(spider, "event_id", None) if spider.name != "tournament" else None),
             ("round", getattr(spider, "pool_round_id", None)),
+            ("tableau", getattr(spider, "tableau_id", None)),
         )
         if value
     )

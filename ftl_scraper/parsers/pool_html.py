@@ -16,7 +16,13 @@ from parsel.selector import create_root_node
 
 from ftl_scraper.errors import LoginRequiredError, PoolParseError
 from ftl_scraper.models import Pool, PoolBout, PoolFencer, Referee
-from ftl_scraper.parsers.text import AffiliationParts, normalize_whitespace, split_affiliation
+from ftl_scraper.parsers.text import (
+    AffiliationParts,
+    element_text,
+    flag_country,
+    normalize_whitespace,
+    split_affiliation,
+)
 from ftl_scraper.site.ids import FTL_ID, FTL_ID_ANY_CASE
 from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
@@ -30,7 +36,6 @@ _POOL_NUMBER = re.compile(r"pool\s*#\s*(?P<number>\d+)", re.IGNORECASE)
 _STRIP_AND_TIME = re.compile(r"(?:on\s+)?strip\s+(?P<strip>.+?)(?:\s+at\s+(?P<time>\d.*))?", re.IGNORECASE)
 _TIME_ONLY = re.compile(r"(?:at\s+)?(?P<time>\d{1,2}:\d{2}.*)", re.IGNORECASE)
 _SCORE_TEXT = re.compile(r"(?P<outcome>[VD])(?P<touches>\d+)?", re.IGNORECASE)
-_FLAG_COUNTRY = re.compile(r"flag(?P<country>[A-Za-z]{3})")
 _CSS_TO_XPATH = HTMLTranslator()
 # what normalize-space() collapses in the XPath a CSS class selector compiles to
 _XPATH_WHITESPACE = re.compile(r"[ \t\r\n]+")
@@ -149,11 +154,6 @@ def _spans_with_class(element: etree._Element, css_class: str) -> list[etree._El
     ]
 
 
-def _text_content(element: etree._Element) -> str:
-    # the text nodes xpath(".//text()") finds, joined in C: ~8x quicker than "".join(itertext())
-    return normalize_whitespace(etree.tostring(element, method="text", encoding=str, with_tail=False))
-
-
 # NamedTuples rather than frozen dataclasses: one is built per matrix cell, and a frozen
 # dataclass's __init__ costs several times as much
 class _Cell(NamedTuple):
@@ -221,7 +221,7 @@ class _PoolReader:
         headings = _POOL_NUMBER_HEADINGS(self.root)
         if len(headings) != 1:
             raise self.error(f"expected one pool number (h4.poolNum), found {len(headings)}")
-        heading = _text_content(headings[0])
+        heading = element_text(headings[0])
         match = _POOL_NUMBER.fullmatch(heading)
         if match is None or int(match["number"]) < 1:
             raise self.error(f"pool number reads {heading!r}, expected 'Pool #N'")
@@ -234,7 +234,7 @@ class _PoolReader:
         if len(spans) > 1:
             raise self.error(f"expected at most one span.poolStripTime, found {len(spans)}")
         try:
-            return parse_strip_time(_text_content(spans[0]))
+            return parse_strip_time(element_text(spans[0]))
         except ValueError as exc:
             raise self.error(str(exc)) from exc
 
@@ -243,12 +243,12 @@ class _PoolReader:
         if not header_cells:
             raise self.error("the pool table has no header row (tr.poolHeader)")
         positions = [
-            _text_content(cell) for cell in header_cells if not _classes(cell) & _NON_POSITION_HEADERS
+            element_text(cell) for cell in header_cells if not _classes(cell) & _NON_POSITION_HEADERS
         ]
         expected = [str(position) for position in range(1, len(positions) + 1)]
         if not positions or positions != expected:
             raise self.error(f"header position columns read {positions}, expected 1..n")
-        result_labels = tuple(_text_content(cell) for cell in header_cells if "poolResCol" in _classes(cell))
+        result_labels = tuple(element_text(cell) for cell in header_cells if "poolResCol" in _classes(cell))
         if _squash(result_labels) != _squash(_RESULT_LABELS):
             raise self.error(
                 f"header result columns read {list(result_labels)}, expected {list(_RESULT_LABELS)}"
@@ -313,20 +313,20 @@ class _PoolReader:
         return _Row(fencer=fencer, cells=matrix)
 
     def _check_position(self, position: int, position_cell: etree._Element, classes: set[str]) -> None:
-        shown = _text_content(position_cell)
+        shown = element_text(position_cell)
         if "poolPos" not in classes:
             raise self.error(f"row {position}: second cell is not td.poolPos (reads {shown!r})")
         if shown != str(position):
             raise self.error(f"row {position}: td.poolPos reads {shown!r}, expected {position}")
 
     def _fencer_name(self, position: int, name_cell: etree._Element) -> str:
-        names = [_text_content(span) for span in _spans_with_class(name_cell, "poolCompName")]
+        names = [element_text(span) for span in _spans_with_class(name_cell, "poolCompName")]
         if len(names) != 1 or not names[0]:
             raise self.error(f"row {position}: expected one non-empty span.poolCompName")
         return names[0]
 
     def _cell(self, position: int, column: int, cell: etree._Element, classes: set[str]) -> _Cell:
-        shown = "".join(_text_content(cell).split())
+        shown = "".join(element_text(cell).split())
         where = f"row {position}, column {column}"
         if "poolScoreWDX" in classes:
             return _Cell(annulled=True, outcome=None, touches=None)
@@ -350,10 +350,10 @@ class _PoolReader:
     ) -> tuple[str | None, _Results]:
         """Return (withdrawal label or None, results); an empty label is returned as ""."""
         if len(cells) == 1 and "poolResultWDX" in cell_classes[0]:
-            return _text_content(cells[0]), _NO_RESULTS
+            return element_text(cells[0]), _NO_RESULTS
         if len(cells) == len(_RESULT_LABELS) and all("poolResult" in c for c in cell_classes):
             victories, ratio, scored, received, indicator = (
-                self._result_text(position, label, _text_content(cell))
+                self._result_text(position, label, element_text(cell))
                 for label, cell in zip(_RESULT_LABELS, cells, strict=True)
             )
             return None, _Results(
@@ -381,17 +381,8 @@ class _PoolReader:
             return None, AffiliationParts(None, None, None)
         if len(spans) > 1:
             raise self.error(f"{owner}: expected one span.poolAffil, found {len(spans)}")
-        text = _text_content(spans[0])
-        flag_country = self._flag_country(spans[0])
-        return text or None, split_affiliation(text, flag_country)
-
-    @staticmethod
-    def _flag_country(affiliation: etree._Element) -> str | None:
-        for flag in _spans_with_class(affiliation, "flag"):
-            for css_class in _classes(flag):
-                if match := _FLAG_COUNTRY.fullmatch(css_class):
-                    return match["country"].upper()
-        return None
+        text = element_text(spans[0])
+        return text or None, split_affiliation(text, flag_country(spans[0]))
 
     def _bouts(self, rows: list[_Row]) -> list[PoolBout]:
         return [
@@ -437,7 +428,7 @@ class _PoolReader:
         referees: list[tuple[str, list[etree._Element]]] = []
         for span in _referee_spans(blocks[0]):
             if "poolRefName" in _classes(span):
-                referees.append((_text_content(span), []))
+                referees.append((element_text(span), []))
             elif referees:
                 referees[-1][1].append(span)
             else:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal
 
-from ftl_scraper.errors import InvalidArgumentError, LoginRequiredError, ResultsParseError
+from ftl_scraper.errors import InvalidArgumentError, ResultsParseError
 from ftl_scraper.models import PoolResult, PoolResults
+from ftl_scraper.parsers.json_data import decode_json_array, json_type
 from ftl_scraper.parsers.text import normalize_whitespace
 from ftl_scraper.site.ids import FTL_ID
-from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 ENDPOINT = "pool results JSON"
 
@@ -51,42 +50,13 @@ def _checked_id(value: str, argument: str) -> str:
 
 
 def _decode(data: str | bytes | list[Any], context: dict[str, str]) -> list[Any]:
-    decoded: object = data
-    if isinstance(data, str | bytes):
-        try:
-            decoded = json.loads(data.lstrip("\ufeff") if isinstance(data, str) else data)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise _decode_error(data, exc, context) from exc
-    if not isinstance(decoded, list):
-        raise ResultsParseError(
-            f"{ENDPOINT}: expected an array at the top level, got {_json_type(decoded)}",
-            **context,
-        )
-    return decoded
-
-
-def _decode_error(
-    data: str | bytes, exc: ValueError, context: dict[str, str]
-) -> LoginRequiredError | ResultsParseError:
-    text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
-    if is_login_page(text):
-        return LoginRequiredError(LOGIN_REQUIRED_MESSAGE, **context)
-    return ResultsParseError(f"{ENDPOINT}: not valid JSON ({exc})", **context)
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return "a number"
-    return names.get(type(value), type(value).__name__)
+    return decode_json_array(data, ENDPOINT, ResultsParseError, **context)
 
 
 def _read_entry(index: int, entry: object, context: dict[str, str]) -> PoolResult:
     if not isinstance(entry, dict):
         raise ResultsParseError(
-            f"{ENDPOINT}: entry {index}: expected an object, got {_json_type(entry)}", **context
+            f"{ENDPOINT}: entry {index}: expected an object, got {json_type(entry)}", **context
         )
     return _EntryReader(index, entry, context).read()
 
@@ -144,7 +114,7 @@ class _EntryReader:
 
     def _mistyped(self, key: str, expected: str) -> ResultsParseError:
         value = self.entry.get(key)
-        return self.error(f"field {key!r} is {_json_type(value)} ({value!r}), expected {expected}")
+        return self.error(f"field {key!r} is {json_type(value)} ({value!r}), expected {expected}")
 
     def _fencer_id(self) -> str:
         value = self._required("id")

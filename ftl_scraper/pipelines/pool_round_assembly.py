@@ -20,13 +20,23 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.items import PageKind
+from ftl_scraper.items import (
+    FailedPage,
+    PageKind,
+    PoolFragmentPage,
+    PoolIdsPage,
+    PoolResultsPage,
+    UnchangedPage,
+)
 from ftl_scraper.models import CrawlError, Pool, PoolResults, PoolsBundle
+from ftl_scraper.parsers.memo import parse_pool_html_once, parse_pool_results_once
 
 # a page of the round: its kind, and its pool ID for a fragment
 _PageKey = tuple[PageKind, str | None]
 _POOL_IDS_PAGE: _PageKey = (PageKind.POOL_IDS, None)
 _RESULTS_PAGE: _PageKey = (PageKind.POOL_RESULTS, None)
+#: what a spider hands over for one pool round
+PoolRoundPageItem = PoolIdsPage | PoolFragmentPage | PoolResultsPage | FailedPage | UnchangedPage
 
 
 class PoolRoundAssembly:
@@ -43,6 +53,33 @@ class PoolRoundAssembly:
         self.failures: list[FtlError] = []
         self._expected: list[_PageKey] = [_POOL_IDS_PAGE, _RESULTS_PAGE]
         self._arrived: set[_PageKey] = set()
+
+    def fold_page(self, item: PoolRoundPageItem) -> FtlError | None:
+        """Parse a fetched page and fold it in, or take a failed one. A page that does not read
+        is recorded as failed, and its error returned so the caller can report it."""
+        if isinstance(item, FailedPage):
+            self.record_failed_page(item.kind, item.error, item.pool_id)
+            return None
+        if isinstance(item, UnchangedPage):
+            self.fold_unchanged(item.kind, item.pool_id)
+            return None
+        context = {"event_id": self.event_id, "pool_round_id": self.pool_round_id}
+        if isinstance(item, PoolIdsPage):
+            self.fold_pool_ids(item.pool_ids)
+        elif isinstance(item, PoolFragmentPage):
+            try:
+                self.fold_pool(parse_pool_html_once(item.html, item.pool_id))
+            except FtlError as error:
+                error.with_context(url=item.url, pool_id=item.pool_id, **context)
+                self.record_failed_page(PageKind.POOL_FRAGMENT, error, item.pool_id)
+                return error
+        else:
+            try:
+                self.fold_results(parse_pool_results_once(item.body, **context))
+            except FtlError as error:
+                self.record_failed_page(PageKind.POOL_RESULTS, error.with_context(url=item.url, **context))
+                return error
+        return None
 
     def fold_pool_ids(self, pool_ids: list[str]) -> None:
         """The pools page is in: expect one fragment per pool ID."""
@@ -104,13 +141,5 @@ class PoolRoundAssembly:
             pools=[self.pools[pool_id] for pool_id in pool_ids if pool_id in self.pools],
             results=self.results,
             complete=not self.failures,
-            errors=[
-                CrawlError(
-                    kind=type(error).__name__,
-                    pool_id=error.pool_id,
-                    url=error.url or "",
-                    message=str(error),
-                )
-                for error in self.failures
-            ],
+            errors=[CrawlError.from_error(error) for error in self.failures],
         )

@@ -6,19 +6,10 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import ValidationError
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from ftl_scraper.errors import FtlError, ParseError
-from ftl_scraper.items import (
-    FailedPage,
-    PageKind,
-    PoolFragmentPage,
-    PoolIdsPage,
-    PoolResultsPage,
-    UnchangedPage,
-)
-from ftl_scraper.parsers import parse_pool_html, parse_pool_results
-from ftl_scraper.pipelines.pool_round_assembly import PoolRoundAssembly
+from ftl_scraper.pipelines.pool_round_assembly import PoolRoundAssembly, PoolRoundPageItem
 from ftl_scraper.watch.assemblies import PollAssemblies
 
 if TYPE_CHECKING:
@@ -30,7 +21,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _PoolRoundKey = tuple[str, str]  # (event_id, pool_round_id)
-_PoolRoundPageItem = PoolIdsPage | PoolFragmentPage | PoolResultsPage | FailedPage | UnchangedPage
 
 
 class PoolsBundlePipeline:
@@ -51,6 +41,8 @@ class PoolsBundlePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if getattr(crawler.spider, "name", None) != "pools":
+            raise NotConfigured  # every spider has its own bundle pipeline (see the addon)
         return cls(crawler)
 
     @property
@@ -58,7 +50,7 @@ class PoolsBundlePipeline:
         return self.crawler.spider  # type: ignore[return-value]
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, _PoolRoundPageItem):
+        if not isinstance(item, PoolRoundPageItem):
             raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
         key = (item.event_id, item.pool_round_id)
         poller = self.spider.poller
@@ -84,35 +76,10 @@ class PoolsBundlePipeline:
                 problem.with_context(event_id=assembly.event_id, pool_round_id=assembly.pool_round_id)
             )
 
-    def _fold_in(self, assembly: PoolRoundAssembly, item: _PoolRoundPageItem) -> None:
-        if isinstance(item, FailedPage):
-            assembly.record_failed_page(item.kind, item.error, item.pool_id)
-            return
-        if isinstance(item, UnchangedPage):
-            assembly.fold_unchanged(item.kind, item.pool_id)
-            return
-        context = {"event_id": assembly.event_id, "pool_round_id": assembly.pool_round_id}
-        if isinstance(item, PoolIdsPage):
-            assembly.fold_pool_ids(item.pool_ids)
-        elif isinstance(item, PoolFragmentPage):
-            try:
-                assembly.fold_pool(parse_pool_html(item.html, item.pool_id))
-            except FtlError as error:
-                error.with_context(url=item.url, pool_id=item.pool_id, **context)
-                self._record_failure(assembly, PageKind.POOL_FRAGMENT, error, item.pool_id)
-        else:
-            try:
-                assembly.fold_results(parse_pool_results(item.body, **context))
-            except FtlError as error:
-                self._record_failure(
-                    assembly, PageKind.POOL_RESULTS, error.with_context(url=item.url, **context)
-                )
-
-    def _record_failure(
-        self, assembly: PoolRoundAssembly, kind: PageKind, error: FtlError, pool_id: str | None = None
-    ) -> None:
-        assembly.record_failed_page(kind, error, pool_id)
-        self.spider.record_error(error)
+    def _fold_in(self, assembly: PoolRoundAssembly, item: PoolRoundPageItem) -> None:
+        error = assembly.fold_page(item)
+        if error is not None:
+            self.spider.record_error(error)
 
     def _bundle(self, assembly: PoolRoundAssembly) -> dict[str, Any]:
         spider = self.spider

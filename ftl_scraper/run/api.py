@@ -1,4 +1,5 @@
-"""Plain-Python entry point: ``fetch_pools_bundle(event_id, pool_round_id) -> dict``."""
+"""Plain-Python entry points: ``fetch_pools_bundle``, ``fetch_tableau_bundle``, ``fetch_event_bundle``
+-> dict, and ``fetch_tournament`` -> an iterator of event bundles."""
 
 from __future__ import annotations
 
@@ -7,16 +8,25 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ftl_scraper.errors import FtlError
 from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS
+from ftl_scraper.run.default_clients import default_client
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
-from ftl_scraper.spiders.arguments import PoolsArguments
+from ftl_scraper.site.urls import DEFAULT_BASE_URL
+from ftl_scraper.spiders.arguments import (
+    EventArguments,
+    PoolsArguments,
+    SpiderArguments,
+    TableauArguments,
+    TournamentArguments,
+)
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
+_OUTCOME_FILE = "outcome.json"
 
 
 def fetch_pools_bundle(
@@ -36,45 +46,191 @@ def fetch_pools_bundle(
     ``FtlError`` subclass that says what failed; with ``partial=True`` a bundle with
     ``"complete": false`` is returned instead when some pages failed.
 
-    Each call runs ``scrapy crawl pools`` in a child process: Twisted's reactor cannot be
-    restarted in one process (ReactorNotRestartable), and a child keeps Scrapy's logging
-    and settings out of the caller's process. Credentials travel in the environment only.
+    Calls run in this process, through a client kept per distinct ``settings``
+    (``run/default_clients.py``). Where the process already runs another Twisted reactor, each
+    call runs ``scrapy crawl pools`` in a child process instead (the reactor cannot be shared
+    or restarted); credentials then travel in its environment only.
     """
+    arguments = {"event": event_id, "round": pool_round_id}
     # fail on a bad ID here, with the same message the CLI gives, before starting a process
-    PoolsArguments.parse({"event": event_id, "round": pool_round_id})
-    overrides = dict(settings or {})
-    # handed to the child in its environment, never on its command line (visible to `ps`, and
-    # the configuration check refuses secrets given with -s)
-    secrets = {name: str(overrides.pop(name)) for name in CREDENTIAL_SETTINGS if name in overrides}
-    if timeout is not None:
-        overrides["DOWNLOAD_TIMEOUT"] = timeout
+    PoolsArguments.parse(arguments)
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
+    if client is not None:
+        bundle = client.pools(event_id, pool_round_id, force_refresh=force_refresh, partial=partial)
+        return bundle.model_dump(mode="json")
+    arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
+    return _fetch_one("pools", arguments, timeout, settings)
+
+
+def fetch_tableau_bundle(
+    event_id: str,
+    tableau_id: str,
+    *,
+    force_refresh: bool = False,
+    partial: bool = False,
+    timeout: float | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Crawl one FTL DE tableau and return its bundle (see ``TableauBundle``).
+
+    Arguments, errors, the in-process client and the child process as for ``fetch_pools_bundle``.
+    """
+    arguments = {"event": event_id, "tableau": tableau_id}
+    TableauArguments.parse(arguments)
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
+    if client is not None:
+        bundle = client.tableau(event_id, tableau_id, force_refresh=force_refresh, partial=partial)
+        return bundle.model_dump(mode="json")
+    arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
+    return _fetch_one("tableau", arguments, timeout, settings)
+
+
+def fetch_event_bundle(
+    event_id: str | None = None,
+    *,
+    url: str | None = None,
+    force_refresh: bool = False,
+    timeout: float | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Crawl one FTL event, given its ID or any FTL URL of it, and return its bundle (see
+    ``EventBundle``): every pool round in tab order, tableau IDs and final results.
+
+    Failed pages do not raise: the bundle says ``"complete": false`` and lists them. An error
+    that leaves no bundle (FTL not answering, a bad argument) raises the ``FtlError`` saying
+    why. Runs in this process (or a child process), as ``fetch_pools_bundle`` does.
+    """
+    arguments = _present({"event": event_id, "url": url})
+    _check_arguments(EventArguments, arguments, settings)
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
+    if client is not None:
+        return client.event(event_id, url=url, force_refresh=force_refresh).model_dump(mode="json")
+    arguments["force_refresh"] = str(int(force_refresh))
+    return _fetch_one("event", arguments, timeout, settings)
+
+
+def fetch_tournament(
+    tournament_id: str | None = None,
+    *,
+    url: str | None = None,
+    events: str | None = None,
+    force_refresh: bool = False,
+    timeout: float | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Crawl every event of an FTL tournament (given its ID, its schedule's URL or the URL of
+    an event in it) and yield each event's bundle (``TournamentEvent``) as soon as it is done.
+
+    ``events`` keeps only the events whose name the regular expression matches (any case). An
+    event with failed pages is yielded with ``"complete": false``; when the crawl cannot go on
+    (the schedule fails, FTL stops answering) the events done so far are yielded, then the
+    ``FtlError`` saying why is raised. Arguments are checked before the crawl starts.
+    """
+    arguments = _present({"tournament": tournament_id, "url": url, "events": events})
+    _check_arguments(TournamentArguments, arguments, settings)
+    arguments["force_refresh"] = str(int(force_refresh))
+    return _stream_items("tournament", arguments, timeout, settings)
+
+
+def _present(arguments: dict[str, str | None]) -> dict[str, str]:
+    return {name: value for name, value in arguments.items() if value is not None}
+
+
+def _check_arguments(
+    model: type[SpiderArguments], arguments: dict[str, str], settings: Mapping[str, Any] | None
+) -> None:
+    # the same one-line errors the CLI gives, before any process starts or request goes out
+    base_url = (settings or {}).get("FTL_BASE_URL", DEFAULT_BASE_URL)
+    model.parse(arguments).check_host(base_url)
+
+
+def _fetch_one(
+    spider: str, arguments: dict[str, str], timeout: float | None, settings: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Run one crawl that exports one bundle, and return that bundle."""
     with tempfile.TemporaryDirectory(prefix="ftl_scraper-") as workdir:
         bundle_path = Path(workdir) / "bundle.json"
-        outcome_path = Path(workdir) / "outcome.json"
-        overrides["FTL_OUTCOME_FILE"] = str(outcome_path)
-        command = [
-            sys.executable, "-m", "scrapy", "crawl", "pools",
-            "-a", f"event={event_id}",
-            "-a", f"round={pool_round_id}",
-            "-a", f"force_refresh={int(force_refresh)}",
-            "-a", f"partial={int(partial)}",
-            "-O", f"{bundle_path}:json",
-            *_setting_options(overrides),
-        ]  # fmt: skip
+        command, env = _crawl_command(spider, arguments, timeout, settings, workdir, f"{bundle_path}:json")
         completed = subprocess.run(
             command,
-            env={**os.environ, **secrets, "SCRAPY_SETTINGS_MODULE": _PROJECT_SETTINGS},
+            env=env,
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             check=False,
         )
-        outcome = _read_outcome(outcome_path, completed)
+        outcome = _read_outcome(Path(workdir) / _OUTCOME_FILE, completed.returncode, completed.stderr)
         if outcome.status in (ExitStatus.OK, ExitStatus.PARTIAL):
             [bundle] = json.loads(bundle_path.read_text(encoding="utf-8"))
             return dict(bundle)
         raise outcome.errors[0]
+
+
+def _stream_items(
+    spider: str, arguments: dict[str, str], timeout: float | None, settings: Mapping[str, Any] | None
+) -> Iterator[dict[str, Any]]:
+    """Run a crawl exporting JSON lines to its stdout, yielding each item as it is written."""
+    with tempfile.TemporaryDirectory(prefix="ftl_scraper-") as workdir:
+        command, env = _crawl_command(spider, arguments, timeout, settings, workdir, "-:jsonlines")
+        stderr_path = Path(workdir) / "stderr.txt"
+        with (
+            stderr_path.open("w+", encoding="utf-8") as stderr,
+            subprocess.Popen(
+                command,
+                # unbuffered, so each exported line reaches us when it is written, not at exit
+                env={**env, "PYTHONUNBUFFERED": "1"},
+                cwd=workdir,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=stderr,  # a file, not a pipe: a chatty crawl cannot block on a full pipe
+                text=True,
+                encoding="utf-8",
+            ) as child,
+        ):
+            try:
+                assert child.stdout is not None
+                for line in child.stdout:
+                    if line.strip():
+                        yield dict(json.loads(line))
+                returncode = child.wait()
+            finally:
+                if child.poll() is None:  # the caller stopped iterating early
+                    child.terminate()
+                    child.wait()
+            stderr.seek(0)
+            outcome = _read_outcome(Path(workdir) / _OUTCOME_FILE, returncode, stderr.read())
+        if outcome.status not in (ExitStatus.OK, ExitStatus.PARTIAL):
+            raise outcome.errors[0]
+
+
+def _crawl_command(
+    spider: str,
+    arguments: dict[str, str],
+    timeout: float | None,
+    settings: Mapping[str, Any] | None,
+    workdir: str,
+    feed: str,
+) -> tuple[list[str], dict[str, str]]:
+    """The child's command line and environment (credentials in the environment only)."""
+    overrides = dict(settings or {})
+    # handed to the child in its environment, never on its command line (visible to `ps`, and
+    # the configuration check refuses secrets given with -s)
+    secrets = {name: str(overrides.pop(name)) for name in CREDENTIAL_SETTINGS if name in overrides}
+    if timeout is not None:
+        overrides["DOWNLOAD_TIMEOUT"] = timeout
+    overrides["FTL_OUTCOME_FILE"] = str(Path(workdir) / _OUTCOME_FILE)
+    spider_options = [option for name, value in arguments.items() for option in ("-a", f"{name}={value}")]
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", spider, *spider_options,
+        "-o" if feed.startswith("-:") else "-O", feed,
+        *_setting_options(overrides),
+    ]  # fmt: skip
+    return command, {**os.environ, **secrets, "SCRAPY_SETTINGS_MODULE": _PROJECT_SETTINGS}
+
+
+def _download_timeout(timeout: float | None) -> dict[str, Any]:
+    return {} if timeout is None else {"DOWNLOAD_TIMEOUT": timeout}
 
 
 def _setting_options(settings: Mapping[str, Any]) -> list[str]:
@@ -85,11 +241,11 @@ def _setting_options(settings: Mapping[str, Any]) -> list[str]:
     return options
 
 
-def _read_outcome(path: Path, completed: subprocess.CompletedProcess[str]) -> CrawlOutcome:
+def _read_outcome(path: Path, returncode: int, stderr: str) -> CrawlOutcome:
     if path.exists():
         return CrawlOutcome.from_json(json.loads(path.read_text(encoding="utf-8")))
-    last_line = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+    last_line = (stderr.strip().splitlines() or ["no output"])[-1]
     return CrawlOutcome(
         ExitStatus.FAILED,
-        [FtlError(f"the crawl process exited with status {completed.returncode}: {last_line}")],
+        [FtlError(f"the crawl process exited with status {returncode}: {last_line}")],
     )

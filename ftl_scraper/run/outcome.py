@@ -16,12 +16,16 @@ if TYPE_CHECKING:
 
 
 class ExitStatus(enum.IntEnum):
-    """Exit status of ``scrapy crawl pools`` (documented in the README)."""
+    """Exit status of ``scrapy crawl`` (documented in the README)."""
 
     OK = 0
-    FAILED = 1  # nothing written: a page failed (fail-fast), or the crawl was stopped
+    # pools: nothing written (a page failed, fail-fast); event, tournament: not every bundle was
+    # written (the schedule or FTL itself failed); any crawl: it was stopped
+    FAILED = 1
     USAGE = 2  # bad command line or spider argument; no request made
-    PARTIAL = 3  # partial mode: a bundle was written, but with "complete": false
+    # every bundle was written, some with "complete": false (pools: partial mode; event,
+    # tournament: some event had failed pages, the others are whole)
+    PARTIAL = 3
 
 
 @dataclass
@@ -59,19 +63,30 @@ class CrawlOutcome:
 
 
 def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
-    """Judge a crawl once ``CrawlerProcess.start()`` has returned."""
+    """Judge a crawl once ``CrawlerProcess.start()`` has returned.
+
+    A crawl succeeded when it finished and exported the bundles its spider expected: one for
+    ``pools`` and ``event``, one per selected event for ``tournament`` (``expected_item_count``,
+    None while unknown).
+    """
     stats = crawler.stats.get_stats()
     spider_errors: list[FtlError] = list(getattr(crawler.spider, "errors", []))
     if getattr(crawler.spider, "poller", None) is not None:
         return _watch_outcome(stats, spider_errors)
     exported = stats.get("item_scraped_count", 0)
-    if stats.get("finish_reason") == "finished" and exported == 1:
+    # a worker of a shared crawl exports the units it assembled, any number of them (even none)
+    shared = "ftl/shared/units_claimed" in stats
+    expected = getattr(crawler.spider, "expected_item_count", 1)
+    done = shared or (expected is not None and exported == expected)
+    if stats.get("finish_reason") == "finished" and done:
         return CrawlOutcome(ExitStatus.PARTIAL if spider_errors else ExitStatus.OK, spider_errors)
     if not spider_errors:
         reason = stats.get("finish_reason", "not started")
         if stats.get("spider_exceptions/count"):
             reason = f"{reason}, with {stats['spider_exceptions/count']} spider exception(s)"
-        spider_errors = [FtlError(f"the crawl produced no bundle ({reason})")]
+        wanted = f" of {expected}" if expected is not None and expected != 1 else ""
+        what = f"{exported}{wanted} bundles" if exported else "no bundle"
+        spider_errors = [FtlError(f"the crawl produced {what} ({reason})")]
     return CrawlOutcome(ExitStatus.FAILED, spider_errors)
 
 
@@ -86,7 +101,10 @@ def _watch_outcome(stats: dict[str, Any], spider_errors: list[FtlError]) -> Craw
 
 
 def _context(error: FtlError) -> dict[str, Any]:
-    context = {name: getattr(error, name) for name in ("event_id", "pool_round_id", "pool_id", "url")}
+    context = {
+        name: getattr(error, name)
+        for name in ("event_id", "pool_round_id", "pool_id", "url", "tableau_id", "tree_id")
+    }
     if isinstance(error, errors.HttpStatusError):
         context["status"] = error.status
     return context

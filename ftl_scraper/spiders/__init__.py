@@ -1,5 +1,8 @@
 """The project's spiders: one per thing a user asks FTL for."""
 
+from ftl_scraper.spiders.event import EventSpider
 from ftl_scraper.spiders.pools import PoolsSpider
+from ftl_scraper.spiders.tableau import TableauSpider
+from ftl_scraper.spiders.tournament import TournamentSpider
 
-__all__ = ["PoolsSpider"]
+__all__ = ["EventSpider", "PoolsSpider", "TableauSpider", "TournamentSpider"]

@@ -23,6 +23,7 @@ from .render import (
     render_pools_page,
     render_results_json,
 )
+from .render_tableau import render_tableau_tables
 from .server import (
     Body,
     Delay,
@@ -33,15 +34,28 @@ from .server import (
     Reset,
     Status,
 )
+from .tableau import WITHDRAWAL_LABEL, FakeTableau, FakeTree, generate_tableau
 from .timeline import Frame, RoundTimeline
+from .tournament import (
+    EventPlan,
+    FakeTournament,
+    FakeTournamentEvent,
+    generate_tournament,
+)
 
 __all__ = [
     "FAILED_TO_APPEAR",
     "MEDICAL_WITHDRAWAL",
+    "WITHDRAWAL_LABEL",
     "Body",
     "Delay",
+    "EventPlan",
     "FakeEvent",
     "FakeFtlServer",
+    "FakeTableau",
+    "FakeTournament",
+    "FakeTournamentEvent",
+    "FakeTree",
     "Fault",
     "Frame",
     "RecordedRequest",
@@ -51,8 +65,11 @@ __all__ = [
     "Status",
     "fencer_totals",
     "generate_event",
+    "generate_tableau",
+    "generate_tournament",
     "render_login_page",
     "render_pool_fragment",
     "render_pools_page",
     "render_results_json",
+    "render_tableau_tables",
 ]

@@ -11,11 +11,14 @@ import hashlib
 import json
 from collections.abc import Sequence
 from html import escape
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ftl_scraper.models import Pool, PoolBout, PoolFencer, Referee
 
 from .event import FakeEvent
+
+if TYPE_CHECKING:
+    from .tournament import FakeTournament, FakeTournamentEvent
 
 BUILD_COMMENT = "<!-- 2.0.20260324.234858 -->"
 DEFAULT_CSRF_TOKEN = "fAk3Tok3n-Q9x2LmVb7Rw4Ns8Hc1Jd6Kp0Ze"
@@ -346,3 +349,151 @@ def render_home_page(csrf_token: str = DEFAULT_CSRF_TOKEN) -> str:
     """``/``: the page a client lands on after logging in."""
     body = '        <h3 class="mt-3">Tournaments</h3>\n    </div>\n'
     return _page("Fencing Time Live", csrf_token, "/", body)
+
+
+# ---------------------------------------------------------------- tournaments and event pages
+
+
+def _padded_name(name: str) -> str:
+    """FTL pads names with newlines and runs of spaces ("Cadet   Men's Foil")."""
+    padding = " " * 40
+    return f"\n{padding}{escape(name).replace(' ', '   ', 1)}\n{padding[4:]}"
+
+
+def render_schedule_page(tournament: FakeTournament) -> str:
+    """``/tournaments/eventSchedule/{t}``: one ``h5`` day heading and table per day (ftl-site.md §3)."""
+    days: dict[str, list[FakeTournamentEvent]] = {}
+    for event in tournament.events:
+        days.setdefault(event.day, []).append(event)
+    tables = "".join(
+        f"<h5>{escape(day)}</h5>"
+        '<table class="scheduleTable table table-sm table-hover hoverHand w-100">\n'
+        '                <thead class="ftblue yellow-text">\n'
+        "                    <tr><th>Start</th><th>Event</th><th>Status</th></tr>\n"
+        "                </thead>\n"
+        "                <tbody>\n"
+        f"{''.join(_schedule_row(event) for event in events)}"
+        "                </tbody>\n"
+        "            </table>\n"
+        for day, events in days.items()
+    )
+    tabs = _tab_bar(
+        [
+            ("/", "Tournaments", False),
+            (f"/tournaments/eventSchedule/{tournament.tournament_id}", "Schedule", True),
+            (f"/tournaments/myFencers/{tournament.tournament_id}", "My Fencers", False),
+            (f"/tournaments/medals/{tournament.tournament_id}", "Medals", False),
+        ]
+    )
+    header = _page_title(
+        (
+            ("mobile tournName", tournament.name),
+            ("desktop tournName", tournament.name),
+            ("desktop eventName", tournament.date_range),
+            ("desktop eventTime", ""),
+        )
+    )
+    content = f"<h3>Event Schedule</h3>{tables}"
+    body = f'{header}{tabs}        <div id="mainContent">\n{content}        </div>\n    </div>\n'
+    return _page(
+        escape(tournament.name),
+        DEFAULT_CSRF_TOKEN,
+        f"/tournaments/eventSchedule/{tournament.tournament_id}",
+        body,
+    )
+
+
+def _schedule_row(event: FakeTournamentEvent) -> str:
+    view = f"/events/view/{event.event_id}"
+    if event.state == "finished":
+        status = (
+            '<i class="fas fa-check green-text mr-1"></i>Finished at 5:45 PM\n'
+            f'<span class="ml-3">({event.competitors} competitors)</span>\n\n'
+        )
+    elif event.state == "pools":
+        status = f'<img class="fticon mr-1" src="/img/pool.png">{escape(event.status or "")}\n'
+    else:
+        status = "\n"
+    return (
+        f'                    <tr id="ev_{event.event_id}" class="clickable-row" data-href="{view}">\n'
+        f"                            <td>{event.start_time}</td>\n"
+        "                            <td>\n"
+        f'                                <a href="{view}">\n'
+        f"                                    <strong>{_padded_name(event.event_name)}</strong>\n"
+        "                                </a>\n"
+        "                            </td>\n"
+        f"                            <td>\n{' ' * 32}{status}                            </td>\n"
+        "                        </tr>"
+    )
+
+
+def render_event_page(tournament: FakeTournament, event: FakeTournamentEvent, active: str) -> str:
+    """An event page (``results``, ``competitors`` or ``format``): header, tab bar, content."""
+    path = f"/events/{active}/{event.event_id}"
+    header = _page_title(
+        (
+            ("mobile eventName", event.event_name),
+            ("desktop tournName", tournament.name),
+            ("desktop eventName", event.event_name),
+            ("desktop eventTime", event.event_time),
+        )
+    )
+    tabs: list[tuple[str, str, bool]] = [
+        (f"/tournaments/eventSchedule/{tournament.tournament_id}", "Schedule", False),
+        (f"/tournaments/myFencers/{tournament.tournament_id}", "My Fencers", False),
+        (f"/events/competitors/{event.event_id}", "Fencers", active == "competitors"),
+        (f"/events/format/{event.event_id}", "Format", active == "format"),
+    ]
+    # a later round's tab label was never captured: any label will do, links are what count
+    tabs += [
+        (f"/pools/scores/{event.event_id}/{round_.pool_round_id}", "Pools" if n == 1 else f"Pools {n}", False)
+        for n, round_ in enumerate(event.rounds, 1)
+    ]
+    tabs += [
+        (f"/tableaus/scores/{event.event_id}/{tableau_id}", "Tableau", False)
+        for tableau_id in event.tableau_ids
+    ]
+    tabs.append(
+        (path.replace(active, "results") if active != "results" else path, "Results", active == "results")
+    )
+    if active == "results" and event.final_results_json is not None:
+        content = (
+            "<h3>Final Results</h3>"
+            '<table id="resultList" class="table table-condensed table-sm table-bordered" data-toggle="table"'
+            f' data-url="/events/results/data/{event.event_id}" data-unique-id="id">\n'
+            '            <thead class="ftblue yellow-text"><tr class="w-100">'
+            '<th data-field="place">Place</th><th data-field="name">Name</th>'
+            '<th data-field="country" data-formatter="ftl.formatCountry">Country</th></tr></thead>\n'
+            "        </table>\n"
+        )
+    else:
+        content = f"<h3>{active.title()}</h3>\n"
+    body = f'{header}{_tab_bar(tabs)}        <div id="mainContent">\n{content}        </div>\n    </div>\n'
+    return _page(f"{escape(event.event_name)} - {escape(tournament.name)}", DEFAULT_CSRF_TOKEN, path, body)
+
+
+def render_final_results_json(event: FakeTournamentEvent) -> bytes:
+    """``/events/results/data/{e}``: the rows once published, an empty array before."""
+    return json.dumps(event.final_results_json or [], ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _page_title(divs: Sequence[tuple[str, str]]) -> str:
+    inner = "".join(
+        f'<div class="{css}">\n                            {escape(text)}\n                        </div>'
+        for css, text in divs
+    )
+    return f'        <div class="pageTitle mr-auto">\n                    {inner}</div>\n'
+
+
+def _tab_bar(tabs: Sequence[tuple[str, str, bool]]) -> str:
+    items = "".join(
+        f'            <li class="nav-item {"activeTab" if active else ""}">\n'
+        f'                <a class="nav-link waves-light" href="{href}">'
+        f'<i class="fas fa-circle fa-2x"></i><br>{label}</a>\n'
+        "            </li>"
+        for href, label, active in tabs
+    )
+    return (
+        '        <div class="classic-tabs tabs-wrapper">\n            <ul class="nav tabs-grey">\n'
+        f"{items}\n            </ul>\n        </div>\n"
+    )

@@ -1,8 +1,8 @@
 """A loopback FTL for tests and benchmarks: serves fake events, injects faults, records traffic.
 
 ``FakeFtlServer`` is a ``ThreadingHTTPServer`` on 127.0.0.1 (ephemeral port) in a daemon
-thread. It answers the three pool-round endpoints, optionally gates them behind FTL's login
-flow, and records every request, the concurrency peak and the logins it saw.
+thread. It answers the three pool-round endpoints and the two tableau ones, optionally gates them
+behind FTL's login flow, and records every request, the concurrency peak and the logins it saw.
 """
 
 from __future__ import annotations
@@ -30,12 +30,18 @@ from .event import FakeEvent
 from .render import (
     IdsStyle,
     login_return_path,
+    render_event_page,
+    render_final_results_json,
     render_home_page,
     render_login_page,
     render_pool_fragment,
     render_pools_page,
     render_results_json,
+    render_schedule_page,
 )
+from .render_tableau import render_tableau_tables
+from .tableau import FakeTableau
+from .tournament import FakeTournament
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -43,9 +49,14 @@ SESSION_COOKIE = "connect.sid"
 SESSION_DAYS = 10
 
 _ID = "[0-9A-Fa-f]{32}"
+_ID_PATTERN = re.compile(_ID)
 _POOLS_PAGE = re.compile(rf"/pools/scores/(?P<event>{_ID})/(?P<round>{_ID})/?")
 _FRAGMENT = re.compile(rf"/pools/scores/(?P<event>{_ID})/(?P<round>{_ID})/(?P<pool>{_ID})")
 _RESULTS = re.compile(rf"/pools/results/data/(?P<event>{_ID})/(?P<round>{_ID})")
+_TABLEAU_TREES = re.compile(rf"/tableaus/scores/(?P<event>{_ID})/(?P<tableau>{_ID})/trees")
+_TABLEAU_TABLES = re.compile(
+    rf"/tableaus/scores/(?P<event>{_ID})/(?P<tableau>{_ID})/trees/(?P<tree>{_ID})/tables/(?P<first>\d+)/(?P<count>\d+)"
+)
 
 PathMatcher = str | re.Pattern[str] | Callable[[str], bool]
 
@@ -123,6 +134,8 @@ class RecordedRequest:
     body: bytes
     start: float
     end: float | None = None
+    #: when the server began writing the answer (None: not answered, e.g. a reset)
+    answered: float | None = None
     #: the status answered (None for a reset connection or a client that gave up)
     status: int | None = None
 
@@ -170,6 +183,9 @@ class FakeFtlServer:
         self._lock = threading.Condition()
         self._stopping = threading.Event()
         self._pages: dict[str, tuple[bytes, str]] = {}
+        # tournament and event pages (and the /events/view router), by path with upper-case IDs
+        self._routes: dict[str, _Reply] = {}
+        self._tableaus: dict[str, FakeTableau] = {}
         self._faults: list[_FaultRule] = []
         self._sessions: dict[str, _Session] = {}
         self._connections: set[socket.socket] = set()
@@ -178,11 +194,18 @@ class FakeFtlServer:
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.peak_in_flight = 0
+        # Requests received and not yet being answered. Unlike in_flight, never counts a request
+        # whose answer the client may already hold: the server notes a reply's end only after its
+        # last write, when the client may have sent its next request (on another connection).
+        self.awaiting_answer = 0
+        self.peak_awaiting_answer = 0
         self.login_count = 0
+        self.connections_opened = 0
         for event in events:
             self.add_event(event)
         # what reset() goes back to: the construction-time events and accounts
         self._initial_pages = dict(self._pages)
+        self._initial_routes = dict(self._routes)
         self._initial_accounts = dict(self.accounts)
 
     # -- lifecycle
@@ -259,6 +282,37 @@ class FakeFtlServer:
         with self._lock:
             self._pages.update(pages)
 
+    def add_tournament(self, tournament: FakeTournament) -> None:
+        """Serve a tournament: its schedule, each event's pages, final results JSON and
+        ``/events/view/{e}`` router (302 to the results page), and every pool round and tableau."""
+        for event in tournament.events:
+            for pool_round in event.rounds:
+                self.add_event(pool_round)
+            for tableau in event.tableaus:
+                self.add_tableau(tableau)
+        routes = {
+            f"/tournaments/eventSchedule/{tournament.tournament_id}": _Reply(
+                200, render_schedule_page(tournament).encode()
+            )
+        }
+        for event in tournament.events:
+            for active in ("results", "competitors", "format"):
+                page = render_event_page(tournament, event, active).encode()
+                routes[f"/events/{active}/{event.event_id}"] = _Reply(200, page)
+            routes[f"/events/results/data/{event.event_id}"] = _Reply(
+                200, render_final_results_json(event), JSON
+            )
+            routes[f"/events/view/{event.event_id}"] = _Reply(
+                302, headers=[("Location", f"/events/results/{event.event_id}")]
+            )
+        with self._lock:
+            self._routes.update(routes)
+
+    def add_tableau(self, tableau: FakeTableau) -> None:
+        """Serve this DE round's trees JSON and every window of its trees' columns."""
+        with self._lock:
+            self._tableaus[f"{tableau.event_id}/{tableau.tableau_id}"] = tableau
+
     # -- faults
 
     def add_fault(self, matcher: PathMatcher, *responses: Fault, forever: bool = False) -> None:
@@ -323,19 +377,31 @@ class FakeFtlServer:
             self._faults = []
             self._sessions = {}
             self.peak_in_flight = self.in_flight
+            self.peak_awaiting_answer = self.awaiting_answer
             self.login_count = 0
+            self.connections_opened = 0
             self.latency, self.require_login = self._defaults
             self.validators = self._default_validators
             self.accounts = dict(self._initial_accounts)
             self._pages = dict(self._initial_pages)
+            self._routes = dict(self._initial_routes)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            self.awaiting_answer += 1
+            self.peak_awaiting_answer = max(self.peak_awaiting_answer, self.awaiting_answer)
+
+    def _answering(self, request: RecordedRequest) -> None:
+        with self._lock:
+            if request.answered is None:
+                request.answered = time.monotonic()
+                self.awaiting_answer -= 1
 
     def _finish(self, request: RecordedRequest) -> None:
+        self._answering(request)  # a reset or a client that left was never answered
         with self._lock:
             self.in_flight -= 1
             request.end = time.monotonic()
@@ -345,6 +411,7 @@ class FakeFtlServer:
         with self._lock:
             if open_:
                 self._connections.add(connection)
+                self.connections_opened += 1
             else:
                 self._connections.discard(connection)
 
@@ -412,18 +479,25 @@ class FakeFtlServer:
         if route == "/":
             return _Reply(200, render_home_page().encode())
         page = self._data_page(route)
-        if page is None:
+        with self._lock:
+            reply = self._routes.get(_ID_PATTERN.sub(lambda match: match[0].upper(), route.rstrip("/")))
+        if page is not None:
+            reply = _Reply(200, page[0], page[1])
+        if reply is None:
             return _Reply(404, b"<h1>Not Found</h1>")
         if self.require_login and not self._is_authenticated(sid):
             return _Reply(302, headers=[("Location", login_return_path(path))])
-        if self.validators:
+        if self.validators and page is not None:
             etag = f'"{hashlib.sha256(page[0]).hexdigest()[:20]}"'
             if _header(headers, "If-None-Match") == etag:
                 return _Reply(304, b"", page[1], headers=[("ETag", etag)])
             return _Reply(200, page[0], page[1], headers=[("ETag", etag)])
-        return _Reply(200, page[0], page[1])
+        return reply
 
     def _data_page(self, route: str) -> tuple[bytes, str] | None:
+        tableau_page = self._tableau_page(route)
+        if tableau_page is not None:
+            return tableau_page
         for pattern, kind in ((_FRAGMENT, "scores"), (_POOLS_PAGE, "scores"), (_RESULTS, "results")):
             match = pattern.fullmatch(route)
             if match:
@@ -431,6 +505,24 @@ class FakeFtlServer:
                 with self._lock:
                     return self._pages.get(f"{kind}/{key}")
         return None
+
+    def _tableau_page(self, route: str) -> tuple[bytes, str] | None:
+        match = _TABLEAU_TREES.fullmatch(route) or _TABLEAU_TABLES.fullmatch(route)
+        if match is None:
+            return None
+        with self._lock:
+            tableau = self._tableaus.get(f"{match['event'].upper()}/{match['tableau'].upper()}")
+        if tableau is None:
+            return None
+        if match.re is _TABLEAU_TREES:
+            return tableau.trees_json(), JSON
+        tree = next((tree for tree in tableau.trees if tree.tree_id == match["tree"].upper()), None)
+        if tree is None:
+            return None
+        html = render_tableau_tables(
+            tree, int(match["first"]), int(match["count"]), tableau.event_id, tableau.tableau_id
+        )
+        return html.encode(), HTML
 
 
 class _LoopbackHttpServer(ThreadingHTTPServer):
@@ -502,6 +594,7 @@ class _FtlRequestHandler(BaseHTTPRequestHandler):
             request.method, request.path, request.headers, request.body
         )
         request.status = reply.status
+        self.fake._answering(request)
         self._write(reply)
 
     def _wait_while_client_connected(self, seconds: float) -> bool:

@@ -1,5 +1,5 @@
-"""The JSON Schemas generated from the models and shipped: ``bundle.schema.json`` (a bundle) and
-``changes.schema.json`` (one line of a watch).
+"""The bundles' JSON Schemas and a watch's change line's, generated from the models and shipped
+beside this module.
 
 Regenerate after changing ``ftl_scraper/models/``: ``python -m ftl_scraper.output.schema``.
 """
@@ -7,32 +7,63 @@ Regenerate after changing ``ftl_scraper/models/``: ``python -m ftl_scraper.outpu
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
 
-from ftl_scraper.models import bundle_json_schema, changes_json_schema
+from ftl_scraper.models import (
+    bundle_json_schema,
+    changes_json_schema,
+    event_json_schema,
+    tableau_bundle_json_schema,
+    tournament_event_json_schema,
+)
 
 SCHEMA_FILE = "bundle.schema.json"
+TABLEAU_SCHEMA_FILE = "tableau-bundle.schema.json"
+EVENT_SCHEMA_FILE = "event.schema.json"
+TOURNAMENT_EVENT_SCHEMA_FILE = "tournament_event.schema.json"
 CHANGES_SCHEMA_FILE = "changes.schema.json"
+
+#: every shipped schema file and the model schema it holds
+SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
+    SCHEMA_FILE: bundle_json_schema,
+    TABLEAU_SCHEMA_FILE: tableau_bundle_json_schema,
+    EVENT_SCHEMA_FILE: event_json_schema,
+    TOURNAMENT_EVENT_SCHEMA_FILE: tournament_event_json_schema,
+    CHANGES_SCHEMA_FILE: changes_json_schema,
+}
+
+
+def render_schema(file_name: str) -> str:
+    return json.dumps(SCHEMAS[file_name](), indent=2, sort_keys=True) + "\n"
 
 
 def render_bundle_schema() -> str:
-    return json.dumps(bundle_json_schema(), indent=2, sort_keys=True) + "\n"
+    return render_schema(SCHEMA_FILE)
 
 
-def load_bundle_schema() -> dict[str, Any]:
-    """The shipped schema, as installed with the package."""
-    text = files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+def render_tableau_bundle_schema() -> str:
+    return render_schema(TABLEAU_SCHEMA_FILE)
+
+
+def load_schema(file_name: str) -> dict[str, Any]:
+    """A shipped schema, as installed with the package."""
+    text = files(__package__).joinpath(file_name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
-def render_changes_schema() -> str:
-    return json.dumps(changes_json_schema(), indent=2, sort_keys=True) + "\n"
+def load_bundle_schema() -> dict[str, Any]:
+    """The shipped pool-round schema, as installed with the package."""
+    return load_schema(SCHEMA_FILE)
+
+
+def load_tableau_bundle_schema() -> dict[str, Any]:
+    """The shipped tableau schema, as installed with the package."""
+    return load_schema(TABLEAU_SCHEMA_FILE)
 
 
 def load_changes_schema() -> dict[str, Any]:
     """The shipped schema of one change line of a watch, as installed with the package."""
-    text = files(__package__).joinpath(CHANGES_SCHEMA_FILE).read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return load_schema(CHANGES_SCHEMA_FILE)

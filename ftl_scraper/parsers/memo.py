@@ -1,0 +1,57 @@
+"""Parsed pages kept by content: a client polling a round re-reads pages that mostly did not change.
+The (frozen) models returned are shared between callers that passed the same page."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
+
+from ftl_scraper.models import Pool, PoolResults
+from ftl_scraper.parsers.pool_html import parse_pool_html
+from ftl_scraper.parsers.pool_results import parse_pool_results
+
+_Model = TypeVar("_Model", Pool, PoolResults)
+#: pages kept per kind; a 200-pool round fits, and a few hundred models are a few MB at most
+MAX_REMEMBERED_PAGES = 512
+
+
+class _ParsedPages:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # clients in several threads, CLI and tests alike
+        self._models: OrderedDict[tuple[str, ...], Pool | PoolResults] = OrderedDict()
+
+    def get_or_parse(self, key: tuple[str, ...], parse: Callable[[], _Model]) -> _Model:
+        with self._lock:
+            model = self._models.get(key)
+            if model is not None:
+                self._models.move_to_end(key)
+                return model  # type: ignore[return-value]
+        parsed = parse()  # a page that does not parse raises, and is not remembered
+        with self._lock:
+            self._models[key] = parsed
+            if len(self._models) > MAX_REMEMBERED_PAGES:
+                self._models.popitem(last=False)
+        return parsed
+
+
+_pages = _ParsedPages()
+
+
+def _digest(content: str | bytes) -> str:
+    data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def parse_pool_html_once(html: str, pool_id: str | None = None) -> Pool:
+    """``parse_pool_html``, remembered for the same ``html`` and ``pool_id``."""
+    key = ("pool", pool_id or "", _digest(html))
+    return _pages.get_or_parse(key, lambda: parse_pool_html(html, pool_id))
+
+
+def parse_pool_results_once(body: str | bytes, event_id: str, pool_round_id: str) -> PoolResults:
+    """``parse_pool_results``, remembered for the same body, event and round."""
+    key = ("results", event_id, pool_round_id, _digest(body))
+    return _pages.get_or_parse(key, lambda: parse_pool_results(body, event_id, pool_round_id))

@@ -1,0 +1,130 @@
+"""Parse and fold each page of the `event` crawl into its event (pool rounds and tableaus included),
+and emit the event's bundle as soon as every page of it is in or has failed (see ``event_assembly``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from pydantic import BaseModel, ValidationError
+from scrapy.exceptions import DropItem, NotConfigured
+
+from ftl_scraper.errors import FtlError, ParseError
+from ftl_scraper.items import (
+    EventPageRead,
+    FailedEventPage,
+    FailedPage,
+    FailedTableauPage,
+    FinalResultsPage,
+    PageKind,
+    PoolFragmentPage,
+    PoolIdsPage,
+    PoolResultsPage,
+    TableauTreePage,
+    TableauTreesPage,
+)
+from ftl_scraper.parsers import parse_final_results
+from ftl_scraper.pipelines.event_assembly import EventAssembly
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from ftl_scraper.spiders.event_pages import EventPagesSpider
+
+_POOL_ROUND_ITEMS = (PoolIdsPage, PoolFragmentPage, PoolResultsPage, FailedPage)
+_TABLEAU_ITEMS = (TableauTreesPage, TableauTreePage, FailedTableauPage)
+
+
+class EventBundlePipeline:
+    """Consumes the spider's raw and failed pages and emits each event's ``EventBundle`` as a
+    JSON-safe dict, in place of the page that completed the event; other items are dropped."""
+
+    #: the spider whose items this pipeline assembles (each spider has its own bundle pipeline)
+    spider_name: ClassVar[str] = "event"
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.assemblies: dict[str, EventAssembly] = {}
+        self.emitted: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if getattr(crawler.spider, "name", None) != cls.spider_name:
+            raise NotConfigured
+        return cls(crawler)
+
+    @property
+    def spider(self) -> EventPagesSpider:
+        return self.crawler.spider  # type: ignore[return-value]
+
+    def process_item(self, item: Any) -> Any:
+        event_id = self.event_id_of(item)
+        if event_id in self.emitted:
+            raise DropItem("its event's bundle is already out", log_level="DEBUG")
+        assembly = self.assemblies.setdefault(event_id, EventAssembly(event_id))
+        self.fold_in(assembly, item)
+        if not assembly.is_done:
+            raise DropItem("folded into the event", log_level="DEBUG")
+        del self.assemblies[event_id]
+        self.emitted.add(event_id)
+        return self._export(assembly)
+
+    def close_spider(self) -> None:
+        for assembly in self.assemblies.values():
+            # a page that neither arrived nor failed was dropped somewhere (or the crawl stopped)
+            self.spider.record_error(
+                FtlError(f"the crawl ended without {assembly.missing_pages()[0]}", event_id=assembly.event_id)
+            )
+
+    def event_id_of(self, item: Any) -> str:
+        known = (EventPageRead, FinalResultsPage, FailedEventPage, *_POOL_ROUND_ITEMS, *_TABLEAU_ITEMS)
+        if not isinstance(item, known):
+            raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
+        return item.event_id
+
+    def fold_in(self, assembly: EventAssembly, item: Any) -> None:
+        if isinstance(item, EventPageRead):
+            assembly.fold_event_page(item.page)
+        elif isinstance(item, FailedEventPage):
+            assembly.record_failed_page(item.kind, item.error)
+        elif isinstance(item, FinalResultsPage):
+            try:
+                assembly.fold_final_results(parse_final_results(item.body, item.event_id))
+            except FtlError as error:
+                error.with_context(url=item.url)
+                assembly.record_failed_page(PageKind.FINAL_RESULTS, error)
+                self.spider.record_error(error)
+        elif isinstance(item, _TABLEAU_ITEMS):
+            tableau = assembly.tableau(item.tableau_id)
+            if tableau is None:
+                raise DropItem(f"tableau {item.tableau_id} is not linked by its event page")
+            if (unreadable := tableau.fold_page(item)) is not None:
+                self.spider.record_error(unreadable)
+        else:
+            pool_round = assembly.round(item.pool_round_id)
+            if pool_round is None:
+                raise DropItem(f"round {item.pool_round_id} is not linked by its event page")
+            if (unreadable := pool_round.fold_page(item)) is not None:
+                self.spider.record_error(unreadable)
+
+    def build(self, assembly: EventAssembly) -> BaseModel:
+        """The exported model of a finished event."""
+        return assembly.build_bundle()
+
+    def _export(self, assembly: EventAssembly) -> dict[str, Any]:
+        stats = self.crawler.stats
+        try:
+            bundle = self.build(assembly)
+        except ValidationError as error:
+            problem = ParseError(
+                f"the event's bundle does not validate: {error.errors()[0]['msg']}",
+                event_id=assembly.event_id,
+            )
+            self.spider.record_error(problem)
+            raise DropItem(str(problem)) from None
+        stats.inc_value("ftl/events_done")
+        stats.inc_value("ftl/rounds", len(assembly.rounds))
+        stats.inc_value("ftl/pools", sum(len(pool_round.pools) for pool_round in assembly.rounds.values()))
+        stats.inc_value("ftl/trees", sum(len(tableau.trees) for tableau in assembly.tableaus.values()))
+        if assembly.all_failures:
+            stats.inc_value("ftl/events_incomplete")
+        return bundle.model_dump(mode="json")

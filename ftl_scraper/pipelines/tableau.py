@@ -1,0 +1,79 @@
+"""Parse and fold each page of the `tableau` crawl, and emit the tableau's bundle as soon as every
+page of it is in or has failed (see ``tableau_assembly``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from pydantic import ValidationError
+from scrapy.exceptions import DropItem, NotConfigured
+
+from ftl_scraper.errors import FtlError, ParseError
+from ftl_scraper.items import FailedTableauPage, TableauTreePage, TableauTreesPage
+from ftl_scraper.pipelines.tableau_assembly import TableauAssembly
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from ftl_scraper.spiders.tableau import TableauSpider
+
+_TableauKey = tuple[str, str]  # (event_id, tableau_id)
+
+
+class TableauBundlePipeline:
+    """Consumes the spider's raw and failed pages and emits each tableau's ``TableauBundle`` as a
+    JSON-safe dict, in place of the page that completed it. Page items are dropped (quietly)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.assemblies: dict[_TableauKey, TableauAssembly] = {}
+        self.emitted: set[_TableauKey] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if getattr(crawler.spider, "name", None) != "tableau":
+            raise NotConfigured  # every spider has its own bundle pipeline (see the addon)
+        return cls(crawler)
+
+    @property
+    def spider(self) -> TableauSpider:
+        return self.crawler.spider  # type: ignore[return-value]
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, TableauTreesPage | TableauTreePage | FailedTableauPage):
+            raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
+        key = (item.event_id, item.tableau_id)
+        if key in self.emitted:
+            raise DropItem("its tableau's bundle is already out", log_level="DEBUG")
+        assembly = self.assemblies.setdefault(key, TableauAssembly(*key))
+        error = assembly.fold_page(item)
+        if error is not None:
+            self.spider.record_error(error)
+        if not assembly.is_done:
+            raise DropItem("folded into the bundle", log_level="DEBUG")
+        del self.assemblies[key]
+        self.emitted.add(key)
+        return self._bundle(assembly)
+
+    def close_spider(self) -> None:
+        spider = self.spider
+        if spider.errors and not spider.partial:
+            return  # fail-fast stopped the crawl: its first error says why there is no bundle
+        for assembly in self.assemblies.values():
+            # a page that neither arrived nor failed was dropped somewhere: say which
+            problem = FtlError(f"the crawl ended without {assembly.missing_pages()[0]}")
+            spider.record_error(problem.with_context(**assembly.context))
+
+    def _bundle(self, assembly: TableauAssembly) -> dict[str, Any]:
+        spider = self.spider
+        if assembly.failures and not spider.partial:
+            # fail-fast: the first failure already stopped the crawl, and no bundle may be written
+            raise DropItem("the tableau failed", log_level="DEBUG")
+        try:
+            bundle = assembly.build_bundle()
+        except ValidationError as error:
+            problem = ParseError(f"the bundle does not validate: {error.errors()[0]['msg']}")
+            spider.record_error(problem)
+            raise DropItem(str(problem)) from None
+        self.crawler.stats.inc_value("ftl/trees", len(bundle.trees))
+        return bundle.model_dump(mode="json")

@@ -1,0 +1,51 @@
+"""The `tableau` spider: one DE tableau's trees JSON, then every tree's columns, and what failed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar
+
+import scrapy
+
+from ftl_scraper.errors import FtlError
+from ftl_scraper.items import FailedTableauPage, PageKind
+from ftl_scraper.spiders.arguments import TableauArguments
+from ftl_scraper.spiders.tableau_pages import TableauPagesSpider
+
+
+class TableauSpider(TableauPagesSpider):
+    """Fetch one DE tableau: its trees JSON, then each tree whole (its columns and the winner column).
+
+    Arguments (``-a``): ``event`` and ``tableau``, or ``url``; ``force_refresh``; ``partial``.
+    """
+
+    name = "tableau"
+    #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
+    arguments_model: ClassVar[type[TableauArguments]] = TableauArguments
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args:
+            raise TypeError("TableauSpider takes keyword arguments only")
+        self.arguments = self.arguments_model.parse(kwargs)
+        super().__init__()
+        self.event_id = self.arguments.event_id
+        self.tableau_id = self.arguments.tableau_id
+        self.force_refresh = self.arguments.force_refresh
+        self.partial = self.arguments.partial
+
+    def error_context(self) -> dict[str, str]:
+        return {"event_id": self.event_id, "tableau_id": self.tableau_id}
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.url_on_ftl():
+            return
+        yield self.tableau_request(self.event_id, self.tableau_id)
+
+    def tableau_page_failed(
+        self, kind: PageKind, error: FtlError, event_id: str, tableau_id: str, tree_id: str | None = None
+    ) -> Iterator[FailedTableauPage]:
+        # in partial mode the pipeline counts the page as in, so it knows when the tableau is done
+        self.record_error(error.with_context(tree_id=tree_id))
+        if self.partial:
+            url = error.url or ""
+            yield FailedTableauPage(kind, event_id, tableau_id, url=url, error=error, tree_id=tree_id)

@@ -1,0 +1,76 @@
+"""What the spiders that crawl DE tableaus share: a tableau's trees JSON, then every tree whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from ftl_scraper.errors import FtlError
+from ftl_scraper.items import PageKind, TableauTreePage, TableauTreesPage
+from ftl_scraper.parsers import TreeListing, parse_tableau_trees
+from ftl_scraper.site.urls import TableauUrls
+from ftl_scraper.spiders.base import PAGE_KIND_META, FtlSpider
+
+
+class TableauPagesSpider(FtlSpider):
+    """Base of the spiders that fetch tableaus; a subclass says what a failed tableau page does."""
+
+    def tableau_request(self, event_id: str, tableau_id: str) -> scrapy.Request:
+        """The tableau's trees JSON; its callback requests each tree's columns."""
+        return self.ftl_request(
+            TableauUrls(self.base_url, event_id, tableau_id).trees,
+            PageKind.TABLEAU_TREES,
+            self.parse_tableau_trees,
+            errback=self.on_tableau_request_failed,
+            event_id=event_id,
+            tableau_id=tableau_id,
+        )
+
+    def parse_tableau_trees(self, response: Response, event_id: str, tableau_id: str) -> Iterator[Any]:
+        try:
+            trees = parse_tableau_trees(response.body)
+        except FtlError as error:
+            error.with_context(url=response.url)
+            yield from self.tableau_page_failed(PageKind.TABLEAU_TREES, error, event_id, tableau_id)
+            return
+        yield TableauTreesPage(event_id, tableau_id, url=response.url, trees=trees)
+        urls = TableauUrls(self.base_url, event_id, tableau_id)
+        for tree in trees:
+            yield self.ftl_request(
+                urls.whole_tree(tree.tree_id, tree.table_count),
+                PageKind.TABLEAU_TREE,
+                self.parse_tableau_tree,
+                errback=self.on_tableau_request_failed,
+                event_id=event_id,
+                tableau_id=tableau_id,
+                tree=tree,
+            )
+
+    def parse_tableau_tree(
+        self, response: Response, event_id: str, tableau_id: str, tree: TreeListing
+    ) -> Iterator[TableauTreePage]:
+        yield TableauTreePage(event_id, tableau_id, url=response.url, tree=tree, html=response.text)
+
+    def on_tableau_request_failed(self, failure: Failure) -> Iterator[Any]:
+        error = self.error_of(failure)
+        if error is None:
+            return
+        request = failure.request  # type: ignore[attr-defined]
+        tree: TreeListing | None = request.cb_kwargs.get("tree")
+        yield from self.tableau_page_failed(
+            request.meta[PAGE_KIND_META],
+            error,
+            request.cb_kwargs["event_id"],
+            request.cb_kwargs["tableau_id"],
+            tree.tree_id if tree is not None else None,
+        )
+
+    def tableau_page_failed(
+        self, kind: PageKind, error: FtlError, event_id: str, tableau_id: str, tree_id: str | None = None
+    ) -> Iterator[Any]:
+        """Record a tableau page that failed; yield what the pipeline needs to know of it."""
+        raise NotImplementedError
