@@ -158,6 +158,18 @@ class UnchangedPage:
 
 
 @dataclass(frozen=True)
+class UnchangedTableauPage:
+    """A tableau watch asked FTL whether a page changed since the last poll, and it had not (HTTP 304)."""
+
+    kind: PageKind
+    event_id: str
+    tableau_id: str
+    url: str
+    #: the tree of an unchanged tree page; None for the trees JSON
+    tree_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ChangeBatch:
     """The change lines one poll of a watch found, in order (JSON-safe dicts, one line each)."""
 

@@ -51,7 +51,6 @@ def test_bad_watch_arguments_are_refused_in_one_line(arguments: dict[str, str], 
 @pytest.mark.parametrize(
     ("arguments_model", "ids"),
     [
-        (TableauArguments, {"event": EVENT_IDS["event"], "tableau": EVENT_IDS["round"]}),
         (EventArguments, {"event": EVENT_IDS["event"]}),
         (TournamentArguments, {"tournament": EVENT_IDS["event"]}),
     ],
@@ -63,6 +62,15 @@ def test_the_spiders_that_cannot_watch_refuse_watch(
         arguments_model.parse({**ids, "watch": "30"})
 
     assert str(refused.value).startswith("unknown spider argument 'watch'")
+
+
+def test_the_tableau_takes_the_watch_arguments() -> None:
+    ids = {"event": EVENT_IDS["event"], "tableau": EVENT_IDS["round"]}
+    arguments = TableauArguments.parse({**ids, "watch": "20", "fencers": "KIM Ji Woo"})
+
+    assert (arguments.watch, arguments.fencers) == (20, "KIM Ji Woo")
+    with pytest.raises(InvalidArgumentError, match="partial=1 does not apply to a watch"):
+        TableauArguments.parse({**ids, "watch": "20", "partial": "1"})
 
 
 def test_a_bad_watch_argument_exits_2_before_any_request(fake_ftl: FakeFtlServer, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Run a `pools` watch in-process against a stand-in FTL whose round moves on one frame per poll."""
+"""Run a `pools` or `tableau` watch in-process against a stand-in FTL that moves on one frame per poll."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 
 from ftl_scraper.run.outcome import CrawlOutcome, crawl_outcome
+from ftl_scraper.spiders.base import FtlSpider
 from ftl_scraper.spiders.pools import PoolsSpider
+from ftl_scraper.spiders.tableau import TableauSpider
 from ftl_scraper.watch.polling import poll_finished
-from tests.fakeftl import RoundTimeline
+from tests.fakeftl import RoundTimeline, TableauTimeline
 
 # polls after the last frame before a watch that never ends is stopped (a failing test, not a hang)
 _SPARE_POLLS = 3
@@ -24,7 +26,7 @@ _SPARE_POLLS = 3
 @dataclass
 class WatchRun:
     crawler: Crawler
-    timeline: RoundTimeline
+    timeline: RoundTimeline | TableauTimeline
     feed: Path
     #: called at the end of each poll with the poll number; returns whether the timeline may advance
     on_poll: Callable[[int], bool] | None = None
@@ -68,18 +70,36 @@ async def watch_pools(
     **spider_arguments: Any,
 ) -> WatchRun:
     """A whole watch writing JSON Lines to ``feed``; returns once the spider has closed."""
+    arguments = {"event": timeline.final.event_id, "round": timeline.final.pool_round_id}
+    return await _watch(PoolsSpider, settings, timeline, feed, on_poll, {**arguments, **spider_arguments})
+
+
+async def watch_tableau(
+    settings: Settings,
+    timeline: TableauTimeline,
+    feed: Path,
+    on_poll: Callable[[int], bool] | None = None,
+    **spider_arguments: Any,
+) -> WatchRun:
+    """A whole tableau watch writing JSON Lines to ``feed``; returns once the spider has closed."""
+    arguments = {"event": timeline.final.event_id, "tableau": timeline.final.tableau_id}
+    return await _watch(TableauSpider, settings, timeline, feed, on_poll, {**arguments, **spider_arguments})
+
+
+async def _watch(
+    spider_class: type[FtlSpider],
+    settings: Settings,
+    timeline: RoundTimeline | TableauTimeline,
+    feed: Path,
+    on_poll: Callable[[int], bool] | None,
+    spider_arguments: dict[str, Any],
+) -> WatchRun:
     settings = settings.copy()
     settings.set("FEEDS", {str(feed): {"format": "jsonlines"}}, priority="cmdline")
     settings.set("FTL_WATCH_POLL_INTERVAL", 0.01, priority="cmdline")
     runner = AsyncCrawlerRunner(settings)
-    crawler = runner.create_crawler(PoolsSpider)
+    crawler = runner.create_crawler(spider_class)
     run = WatchRun(crawler, timeline, feed, on_poll)
     crawler.signals.connect(run.poll_finished, signal=poll_finished)
-    arguments = {
-        "event": timeline.final.event_id,
-        "round": timeline.final.pool_round_id,
-        "watch": "15",
-        **spider_arguments,
-    }
-    await runner.crawl(crawler, **arguments)
+    await runner.crawl(crawler, watch="15", **spider_arguments)
     return run

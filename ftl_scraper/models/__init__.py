@@ -28,6 +28,7 @@ from ftl_scraper.models.tableau import (
     TableauTree,
     tableau_bundle_json_schema,
 )
+from ftl_scraper.models.tableau_changes import TableauChangeLine, tableau_changes_json_schema
 
 __all__ = [
     "Contract",
@@ -44,6 +45,7 @@ __all__ = [
     "Referee",
     "TableauBout",
     "TableauBundle",
+    "TableauChangeLine",
     "TableauFencer",
     "TableauReferee",
     "TableauRound",
@@ -53,5 +55,6 @@ __all__ = [
     "changes_json_schema",
     "event_json_schema",
     "tableau_bundle_json_schema",
+    "tableau_changes_json_schema",
     "tournament_event_json_schema",
 ]

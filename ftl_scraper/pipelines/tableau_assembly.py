@@ -8,13 +8,21 @@ treeNum order and the failures as its ``errors``. Any pipeline may hold one per 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ftl_scraper.errors import FtlError, TableauParseError
-from ftl_scraper.items import FailedTableauPage, PageKind, TableauTreePage, TableauTreesPage
+from ftl_scraper.items import (
+    FailedTableauPage,
+    PageKind,
+    TableauTreePage,
+    TableauTreesPage,
+    UnchangedTableauPage,
+)
 from ftl_scraper.models import CrawlError, TableauBundle, TableauTree
 from ftl_scraper.parsers.tableau import TreeSource, parse_tableau_html
 from ftl_scraper.parsers.tableau_trees import TreeListing
 
-TableauPageItem = TableauTreesPage | TableauTreePage | FailedTableauPage
+TableauPageItem = TableauTreesPage | TableauTreePage | FailedTableauPage | UnchangedTableauPage
 # a page of the tableau: its kind, and its tree ID for a tree's columns
 _PageKey = tuple[PageKind, str | None]
 _TREES_PAGE: _PageKey = (PageKind.TABLEAU_TREES, None)
@@ -38,6 +46,9 @@ class TableauAssembly:
         """Fold one page in; returns the error when the page could not be read (it is recorded)."""
         if isinstance(item, FailedTableauPage):
             self.record_failed_page(item.kind, item.error, item.tree_id)
+            return None
+        if isinstance(item, UnchangedTableauPage):
+            self.fold_unchanged(item.kind, item.tree_id)
             return None
         if isinstance(item, TableauTreesPage):
             self.fold_trees(item.trees)
@@ -68,6 +79,22 @@ class TableauAssembly:
         """The page will not come: it counts as in, and its error goes in the bundle."""
         self.failures.append(error)
         self._arrived.add((kind, tree_id if kind is PageKind.TABLEAU_TREE else None))
+
+    def fold_unchanged(self, kind: PageKind, tree_id: str | None = None) -> None:
+        """A watch asked, and FTL says the page is as at the last poll: it is in, unchanged."""
+        if kind is PageKind.TABLEAU_TREES:
+            self.fold_trees(self.listings or [])
+        else:
+            self._arrived.add((PageKind.TABLEAU_TREE, tree_id))
+
+    def next_poll(self, *, settled_tree_ids: Collection[str]) -> TableauAssembly:
+        """The assembly of a watch's next poll of this tableau: it starts from what this one holds;
+        settled trees (never fetched again) count as in."""
+        following = TableauAssembly(self.event_id, self.tableau_id)
+        following.listings = self.listings
+        following.trees = dict(self.trees)
+        following._arrived = {(PageKind.TABLEAU_TREE, tree_id) for tree_id in settled_tree_ids}
+        return following
 
     @property
     def is_done(self) -> bool:

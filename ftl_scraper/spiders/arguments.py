@@ -156,7 +156,7 @@ class EventArguments(SpiderArguments):
         return self._event_id
 
 
-class TableauArguments(SpiderArguments):
+class TableauArguments(WatchArguments):
     """``-a`` arguments of ``scrapy crawl tableau`` (also the keywords of the spider class)."""
 
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")

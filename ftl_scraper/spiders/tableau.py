@@ -11,12 +11,19 @@ from ftl_scraper.errors import FtlError
 from ftl_scraper.items import FailedTableauPage, PageKind
 from ftl_scraper.spiders.arguments import TableauArguments
 from ftl_scraper.spiders.tableau_pages import TableauPagesSpider
+from ftl_scraper.watch.fencer_filter import FencerFilter
+from ftl_scraper.watch.polling import PollPlan
+from ftl_scraper.watch.tableau_changes import TableauWatcher
 
 
 class TableauSpider(TableauPagesSpider):
     """Fetch one DE tableau: its trees JSON, then each tree whole (its columns and the winner column).
 
-    Arguments (``-a``): ``event`` and ``tableau``, or ``url``; ``force_refresh``; ``partial``.
+    Arguments (``-a``): ``event`` and ``tableau``, or ``url``; ``force_refresh``; ``partial``;
+    ``watch`` (seconds between polls) with ``fencers`` and ``snapshot``.
+
+    In a watch, every poll fetches the trees JSON and the trees not finished yet; the watch
+    pipeline writes what changed, and the watch ends once every tree has its winner.
     """
 
     name = "tableau"
@@ -32,6 +39,10 @@ class TableauSpider(TableauPagesSpider):
         self.tableau_id = self.arguments.tableau_id
         self.force_refresh = self.arguments.force_refresh
         self.partial = self.arguments.partial
+        # what the watch pipeline needs in a watch (the poller itself is FtlSpider's)
+        self.watcher = TableauWatcher()
+        self.fencer_filter = FencerFilter.parse(self.arguments.fencers) if self.arguments.fencers else None
+        self.snapshot_path = self.arguments.snapshot
 
     def error_context(self) -> dict[str, str]:
         return {"event_id": self.event_id, "tableau_id": self.tableau_id}
@@ -39,13 +50,21 @@ class TableauSpider(TableauPagesSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.url_on_ftl():
             return
-        yield self.tableau_request(self.event_id, self.tableau_id)
+        for request in self.poll_requests():
+            yield request
+
+    def poll_requests(self) -> list[scrapy.Request]:
+        """The trees JSON, first page of a crawl or of a watch's poll (it requests the trees)."""
+        poller = self.poller
+        if poller is not None:
+            poller.plan = PollPlan(poller.poll_number, settled=poller.settled, with_results=False)
+        return [self.tableau_request(self.event_id, self.tableau_id)]
 
     def tableau_page_failed(
         self, kind: PageKind, error: FtlError, event_id: str, tableau_id: str, tree_id: str | None = None
     ) -> Iterator[FailedTableauPage]:
         # in partial mode the pipeline counts the page as in, so it knows when the tableau is done
         self.record_error(error.with_context(tree_id=tree_id))
-        if self.partial:
+        if self.keeps_failed_pages:
             url = error.url or ""
             yield FailedTableauPage(kind, event_id, tableau_id, url=url, error=error, tree_id=tree_id)

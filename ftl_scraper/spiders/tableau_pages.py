@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import scrapy
@@ -10,14 +10,21 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.items import PageKind, TableauTreePage, TableauTreesPage
+from ftl_scraper.items import PageKind, TableauTreePage, TableauTreesPage, UnchangedTableauPage
 from ftl_scraper.parsers import TreeListing, parse_tableau_trees
 from ftl_scraper.site.urls import TableauUrls
 from ftl_scraper.spiders.base import PAGE_KIND_META, FtlSpider
 
 
 class TableauPagesSpider(FtlSpider):
-    """Base of the spiders that fetch tableaus; a subclass says what a failed tableau page does."""
+    """Base of the spiders that fetch tableaus; a subclass says what a failed tableau page does.
+
+    In a watch (the ``tableau`` spider's), a 304 answer becomes an ``UnchangedTableauPage``, and the
+    trees a poll does not fetch (finished ones) are left out.
+    """
+
+    #: in a watch, the trees of the latest trees JSON (a 304 answer to it lists none)
+    known_trees: Sequence[TreeListing] = ()
 
     def tableau_request(self, event_id: str, tableau_id: str) -> scrapy.Request:
         """The tableau's trees JSON; its callback requests each tree's columns."""
@@ -31,6 +38,10 @@ class TableauPagesSpider(FtlSpider):
         )
 
     def parse_tableau_trees(self, response: Response, event_id: str, tableau_id: str) -> Iterator[Any]:
+        if self.poller is not None and self.poller.unchanged(response):
+            yield UnchangedTableauPage(PageKind.TABLEAU_TREES, event_id, tableau_id, url=response.url)
+            yield from self.tree_requests(event_id, tableau_id, self.known_trees)
+            return
         try:
             trees = parse_tableau_trees(response.body)
         except FtlError as error:
@@ -38,6 +49,14 @@ class TableauPagesSpider(FtlSpider):
             yield from self.tableau_page_failed(PageKind.TABLEAU_TREES, error, event_id, tableau_id)
             return
         yield TableauTreesPage(event_id, tableau_id, url=response.url, trees=trees)
+        yield from self.tree_requests(event_id, tableau_id, trees)
+
+    def tree_requests(self, event_id: str, tableau_id: str, trees: Sequence[TreeListing]) -> Iterator[Any]:
+        """Each tree whole; in a watch, only the trees not finished yet (a tree page holds the
+        whole tree, so a finished one cannot change any more)."""
+        if self.poller is not None:
+            self.known_trees = trees
+            trees = [tree for tree in trees if tree.tree_id not in self.poller.settled]
         urls = TableauUrls(self.base_url, event_id, tableau_id)
         for tree in trees:
             yield self.ftl_request(
@@ -52,7 +71,11 @@ class TableauPagesSpider(FtlSpider):
 
     def parse_tableau_tree(
         self, response: Response, event_id: str, tableau_id: str, tree: TreeListing
-    ) -> Iterator[TableauTreePage]:
+    ) -> Iterator[TableauTreePage | UnchangedTableauPage]:
+        if self.poller is not None and self.poller.unchanged(response):
+            kind = PageKind.TABLEAU_TREE
+            yield UnchangedTableauPage(kind, event_id, tableau_id, url=response.url, tree_id=tree.tree_id)
+            return
         yield TableauTreePage(event_id, tableau_id, url=response.url, tree=tree, html=response.text)
 
     def on_tableau_request_failed(self, failure: Failure) -> Iterator[Any]:

@@ -7,8 +7,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from ftl_scraper.errors import InvalidArgumentError
-from ftl_scraper.models.changes import PoolChange, PoolRoundChange
+from ftl_scraper.models.changes import ChangeLine, PoolChange, PoolRoundChange
 from ftl_scraper.watch.pools_changes import fencers_in
+from ftl_scraper.watch.tableau_changes import fencers_named
 
 
 def name_key(name: str) -> str:
@@ -38,10 +39,11 @@ class FencerFilter:
     def tracks(self, name: str) -> bool:
         return name_key(name) in self.names
 
-    def keeps(self, change: PoolRoundChange, pool_members: Mapping[str, Collection[str]]) -> bool:
+    def keeps(self, change: ChangeLine, pool_members: Mapping[str, Collection[str]]) -> bool:
         """A bout or withdrawal naming a tracked fencer; a pool-level line (strip, finished...) of a
-        pool with a tracked fencer; every round-level line (snapshot, round finished, results...)."""
-        named = fencers_in(change)
+        pool with a tracked fencer; every round-level line (snapshot, round finished, results...).
+        In a tableau: a bout naming a tracked fencer, and every tree- or tableau-level line."""
+        named = fencers_in(change) if isinstance(change, PoolRoundChange) else fencers_named(change)
         if named is None and isinstance(change, PoolChange):
             named = pool_members.get(change.pool_id, ())
         if named is None:

@@ -11,7 +11,7 @@ from pydantic_core import to_json
 from scrapy.exceptions import DropItem
 
 from ftl_scraper.items import ChangeBatch
-from ftl_scraper.models.changes import PoolRoundChange
+from ftl_scraper.models.changes import ChangeLine
 from ftl_scraper.output.feedstorage import replace_file_atomically
 
 if TYPE_CHECKING:
@@ -25,11 +25,12 @@ logger = logging.getLogger(__name__)
 
 
 class BundleWatcher(Protocol):
-    """What the watch pipeline needs to know about one kind of bundle (``PoolsWatcher`` for pools)."""
+    """What the watch pipeline needs to know about one kind of bundle (``PoolsWatcher``,
+    ``TableauWatcher``)."""
 
     bundle_model: type[Contract]
 
-    def changes(self, previous: Any, current: Any, at: datetime) -> Sequence[PoolRoundChange]: ...
+    def changes(self, previous: Any, current: Any, at: datetime) -> Sequence[ChangeLine]: ...
 
     def settled(self, bundle: Any) -> frozenset[str]: ...
 
@@ -37,9 +38,9 @@ class BundleWatcher(Protocol):
 
     def members(self, *bundles: Any) -> Mapping[str, Collection[str]]: ...
 
-    def source_unavailable(self, bundle: Any, at: datetime, message: str) -> PoolRoundChange: ...
+    def source_unavailable(self, bundle: Any, at: datetime, message: str) -> ChangeLine: ...
 
-    def source_recovered(self, bundle: Any, at: datetime, since: datetime) -> PoolRoundChange: ...
+    def source_recovered(self, bundle: Any, at: datetime, since: datetime) -> ChangeLine: ...
 
 
 class WatchingSpider(Protocol):

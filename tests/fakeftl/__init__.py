@@ -35,6 +35,7 @@ from .server import (
     Status,
 )
 from .tableau import WITHDRAWAL_LABEL, FakeTableau, FakeTree, generate_tableau
+from .tableau_timeline import TableauFrame, TableauTimeline
 from .timeline import Frame, RoundTimeline
 from .tournament import (
     EventPlan,
@@ -63,6 +64,8 @@ __all__ = [
     "Reset",
     "RoundTimeline",
     "Status",
+    "TableauFrame",
+    "TableauTimeline",
     "fencer_totals",
     "generate_event",
     "generate_tableau",

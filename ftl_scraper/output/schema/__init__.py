@@ -16,6 +16,7 @@ from ftl_scraper.models import (
     changes_json_schema,
     event_json_schema,
     tableau_bundle_json_schema,
+    tableau_changes_json_schema,
     tournament_event_json_schema,
 )
 
@@ -24,6 +25,7 @@ TABLEAU_SCHEMA_FILE = "tableau-bundle.schema.json"
 EVENT_SCHEMA_FILE = "event.schema.json"
 TOURNAMENT_EVENT_SCHEMA_FILE = "tournament_event.schema.json"
 CHANGES_SCHEMA_FILE = "changes.schema.json"
+TABLEAU_CHANGES_SCHEMA_FILE = "tableau-changes.schema.json"
 
 #: every shipped schema file and the model schema it holds
 SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
@@ -32,6 +34,7 @@ SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
     EVENT_SCHEMA_FILE: event_json_schema,
     TOURNAMENT_EVENT_SCHEMA_FILE: tournament_event_json_schema,
     CHANGES_SCHEMA_FILE: changes_json_schema,
+    TABLEAU_CHANGES_SCHEMA_FILE: tableau_changes_json_schema,
 }
 
 
@@ -67,3 +70,8 @@ def load_tableau_bundle_schema() -> dict[str, Any]:
 def load_changes_schema() -> dict[str, Any]:
     """The shipped schema of one change line of a watch, as installed with the package."""
     return load_schema(CHANGES_SCHEMA_FILE)
+
+
+def load_tableau_changes_schema() -> dict[str, Any]:
+    """The shipped schema of one change line of a tableau watch, as installed with the package."""
+    return load_schema(TABLEAU_CHANGES_SCHEMA_FILE)
