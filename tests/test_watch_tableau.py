@@ -15,7 +15,7 @@ from ftl_scraper.models.tableau_changes import TABLEAU_CHANGE_LINE
 from ftl_scraper.output.schema import load_tableau_changes_schema
 from ftl_scraper.run.outcome import ExitStatus
 from ftl_scraper.site.urls import TableauUrls
-from tests.fakeftl import FakeFtlServer, TableauTimeline, generate_tableau
+from tests.fakeftl import FakeFtlServer, Status, TableauTimeline, generate_tableau
 from tests.watching import watch_tableau, without_time
 
 
@@ -149,3 +149,49 @@ async def test_the_snapshot_file_holds_the_latest_bundle(
 
     assert seen[0] == timeline.snapshot_line()["bundle"]
     assert json.loads(snapshot.read_text(encoding="utf-8")) == timeline.final.expected_bundle()
+
+
+@deferred_f_from_coro_f
+async def test_an_outage_pauses_the_watch_between_unavailable_and_recovered_lines(
+    fake_ftl: FakeFtlServer, timeline: TableauTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    settings = crawl_settings.copy()
+    settings.set("FTL_RETRY_BACKOFF_BASE", 0.001)
+    outage_poll = 4
+
+    def outage(poll_number: int) -> bool:
+        # a poll reads one page while FTL is down: the breaker trips in the second poll that fails
+        if poll_number == outage_poll:
+            fake_ftl.add_fault(lambda path: path.startswith("/tableaus/"), Status(503), forever=True)
+        if poll_number == outage_poll + 2:
+            fake_ftl.clear_faults()
+        # the tableau waits for FTL to come back: no change is lost meanwhile
+        return not outage_poll < poll_number <= outage_poll + 2
+
+    run = await watch_tableau(settings, timeline, tmp_path / "changes.jsonl", on_poll=outage)
+
+    lines = run.read_lines()
+    before = 1 + sum(len(frame.changes) for frame in timeline.frames[1:outage_poll])
+    unavailable, recovered = lines[before], lines[before + 1]
+    assert unavailable["type"] == "source_unavailable"
+    assert unavailable["tableau_id"] == timeline.final.tableau_id
+    assert recovered["type"] == "source_recovered"
+    assert recovered["unavailable_since"] == unavailable["at"]
+    del lines[before : before + 2]
+    assert without_time(lines) == timeline.expected_lines()
+    assert run.outcome.status is ExitStatus.OK
+    assert run.stats["ftl/circuit_breaker/tripped"] == 1
+
+
+@deferred_f_from_coro_f
+async def test_a_first_poll_that_fails_fails_the_watch_and_writes_nothing(
+    fake_ftl: FakeFtlServer, timeline: TableauTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    fake_ftl.add_fault(paths(timeline).trees, Status(404))
+    feed = tmp_path / "changes.jsonl"
+    run = await watch_tableau(crawl_settings, timeline, feed)
+
+    assert run.outcome.status is ExitStatus.FAILED
+    [error] = run.outcome.errors
+    assert error.message == "FTL answered HTTP 404"
+    assert not feed.exists()
