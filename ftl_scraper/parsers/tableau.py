@@ -82,13 +82,15 @@ def parse_tableau_html(html: str, tree: TreeSource, first_table: int = 0) -> Tab
     last round undecided.
     """
     where = f"tree {tree.name!r} ({tree.tree_id})"
-    if is_login_page(html):
-        raise LoginRequiredError(LOGIN_REQUIRED_MESSAGE, tree_id=tree.tree_id)
     # lxml straight from the str: parsel's create_root_node (strip, encode, then parse the bytes)
     # takes about twice as long on a table of 256
     document = etree.fromstring(html, etree.HTMLParser()) if html.strip() else None
     tables = _TABLES(document) if document is not None else []
     if len(tables) != 1:
+        # asked only of a fragment that is no bracket: FTL's login page has none, and the check
+        # lower-cases the whole text (~0.7 ms of a table of 256)
+        if is_login_page(html):
+            raise LoginRequiredError(LOGIN_REQUIRED_MESSAGE, tree_id=tree.tree_id)
         raise TableauParseError(
             f"{where}: expected one bracket table (table.elimTableau), found {len(tables)}",
             tree_id=tree.tree_id,
@@ -285,7 +287,7 @@ class _TreeReader:
         strips: list[str] = []
         referees: list[TableauReferee] = []
         for line in spans.get("tref", []):
-            text = element_text(line)
+            text = _span_text(line)  # a time/strip line is one text node: no serialiser
             if not text:
                 continue
             if referee := _REFEREE_LINE.fullmatch(text):
@@ -436,15 +438,20 @@ def _spans_by_class(cell: etree._Element) -> dict[str, list[etree._Element]]:
     Only these levels hold what is read (names, seeds, affiliation, score and its lines); the
     flags inside them are read from their own span, so they are not walked here.
     """
+    # called on every slot and score cell: iterating the children and comparing tags is about
+    # twice as quick as lxml's iterchildren("span") filter
     spans: dict[str, list[etree._Element]] = {}
-    for span in cell.iterchildren("span"):
+    for span in cell:
+        if span.tag != "span":
+            continue
         classes = (span.get("class") or "").split()
         for css_class in classes:
             spans.setdefault(css_class, []).append(span)
         if "tsco" in classes:
-            for line in span.iterchildren("span"):
-                for css_class in (line.get("class") or "").split():
-                    spans.setdefault(css_class, []).append(line)
+            for line in span:
+                if line.tag == "span":
+                    for css_class in (line.get("class") or "").split():
+                        spans.setdefault(css_class, []).append(line)
     return spans
 
 

@@ -34,7 +34,11 @@ def element_text(element: etree._Element) -> str:
 def flag_country(element: etree._Element) -> str | None:
     """The country code of the first FTL flag span (``span.flagGEO``) under ``element``, if any."""
     for span in element.iter("span"):
-        for css_class in (span.get("class") or "").split():
+        css_classes = span.get("class")
+        # most spans are no flag: a substring test spares them the split and the regex
+        if css_classes is None or "flag" not in css_classes:
+            continue
+        for css_class in css_classes.split():
             if match := _FLAG_COUNTRY.fullmatch(css_class):
                 return match["country"].upper()
     return None
