@@ -56,6 +56,8 @@ class FtlAddon:
         # output files are written whole or not at all
         settings["FEED_STORAGES"]["file"] = "ftl_scraper.output.feedstorage.AtomicFileFeedStorage"
         settings["FEED_STORAGES"][""] = "ftl_scraper.output.feedstorage.AtomicFileFeedStorage"
+        # stdout (-O -) gets the bundle in one go at the end, and a closed pipe is one error line
+        settings["FEED_STORAGES"]["stdout"] = "ftl_scraper.output.feedstorage.BundleStdoutFeedStorage"
         settings["FEED_EXPORTERS"]["json"] = "ftl_scraper.output.exporters.IndentedJsonItemExporter"
 
     @staticmethod

@@ -124,3 +124,9 @@ class CassetteMissError(FtlError):
     """Replay mode met a request that the cassette does not hold."""
 
     kind = "cassette-miss"
+
+
+class OutputError(FtlError):
+    """The bundle could not be stored where the user asked (a path, stdout), or not in that format."""
+
+    kind = "output-error"

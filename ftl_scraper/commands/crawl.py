@@ -9,6 +9,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from ftl_scraper.errors import FtlError
+from ftl_scraper.output.feeds import check_feeds, normalize_cli_outputs
 from ftl_scraper.output.summary import is_debug_run
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.arguments import PoolsArguments
@@ -20,8 +21,12 @@ class Command(ScrapyCrawlCommand):
     exits 0 on success, 1 on failure, 2 on bad arguments and 3 for a partial bundle."""
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().process_options(args, opts)
+        opts.output = normalize_cli_outputs(opts.output)
+        opts.overwrite_output = normalize_cli_outputs(opts.overwrite_output)
         assert self.settings is not None
+        if not (opts.output or opts.overwrite_output or self.settings.getdict("FEEDS")):
+            opts.overwrite_output = ["-:json"]  # no output given: the bundle goes to stdout
+        super().process_options(args, opts)
         if not is_debug_run(self.settings):
             # Scrapy's CrawlerProcess logs its version table as it starts, before any addon or
             # logger level can step in; the table is for bug reports, which `-L DEBUG` gives
@@ -36,6 +41,7 @@ class Command(ScrapyCrawlCommand):
         if spider_name == PoolsSpider.name:
             try:
                 PoolsArguments.parse(opts.spargs)
+                check_feeds(self.settings.getdict("FEEDS"))
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ftl_scraper import errors
 from ftl_scraper.errors import FtlError
+from ftl_scraper.output.feeds import output_error
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -19,7 +20,7 @@ class ExitStatus(enum.IntEnum):
     """Exit status of ``scrapy crawl pools`` (documented in the README)."""
 
     OK = 0
-    FAILED = 1  # nothing written: a page failed (fail-fast), or the crawl was stopped
+    FAILED = 1  # nothing written: a page failed (fail-fast), the output could not be stored, or stopped
     USAGE = 2  # bad command line or spider argument; no request made
     PARTIAL = 3  # partial mode: a bundle was written, but with "complete": false
 
@@ -63,6 +64,10 @@ def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
     stats = crawler.stats.get_stats()
     spider_errors: list[FtlError] = list(getattr(crawler.spider, "errors", []))
     exported = stats.get("item_scraped_count", 0)
+    unstored = output_error(stats)
+    if unstored is not None:
+        # a bundle that did not reach its output is no success, whatever the crawl got
+        return CrawlOutcome(ExitStatus.FAILED, [unstored, *spider_errors])
     if stats.get("finish_reason") == "finished" and exported == 1:
         return CrawlOutcome(ExitStatus.PARTIAL if spider_errors else ExitStatus.OK, spider_errors)
     if not spider_errors:
