@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,12 +118,36 @@ class Cassette:
         return iter(self.interactions.values())
 
     def save(self) -> None:
-        """Write the index and one file per body; rerunning on the same pages gives the same bytes."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Write the index and one file per body into a temporary folder beside the cassette, then
+        swap it in by renames: the folder holds the old recording or the new one, never a mix.
+
+        Rerunning on the same pages gives the same bytes. Files in the folder that belong to no
+        recording (a README, notes) are carried over.
+        """
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{self.folder.name}.recording-", dir=self.folder.parent))
+        try:
+            written = self._write_into(staging)
+            if self.folder.exists():
+                recorded_before = self.loaded_files | {INDEX_FILE}
+                for kept in self.folder.iterdir():
+                    if kept.name not in recorded_before and kept.name not in written:
+                        kept.rename(staging / kept.name)
+                replaced = staging.with_name(staging.name.replace(".recording-", ".replaced-"))
+                self.folder.rename(replaced)
+                staging.rename(self.folder)
+                shutil.rmtree(replaced)
+            else:
+                staging.rename(self.folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already when the swap happened
+        self.loaded_files = frozenset(written - {INDEX_FILE})
+
+    def _write_into(self, folder: Path) -> set[str]:
         names = body_file_names(self.interactions.values())
         named = sorted(((self.interactions[key], name) for key, name in names.items()), key=lambda i: i[1])
         for interaction, name in named:
-            (self.folder / name).write_bytes(interaction.body)
+            (folder / name).write_bytes(interaction.body)
         index = {
             "cassette_format": CASSETTE_FORMAT,
             "about": "Responses recorded by ftl_scraper (FTL_CASSETTE_MODE=record). Keyed by method, "
@@ -129,11 +155,8 @@ class Cassette:
             "interactions": [_entry_to_json(interaction, name) for interaction, name in named],
         }
         text = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
-        (self.folder / INDEX_FILE).write_text(text, encoding="utf-8")
-        # a re-recording must not leave the previous recording's bodies lying around
-        for stale in self.loaded_files - {name for _, name in named}:
-            (self.folder / stale).unlink(missing_ok=True)
-        self.loaded_files = frozenset(name for _, name in named)
+        (folder / INDEX_FILE).write_text(text, encoding="utf-8")
+        return {name for _, name in named} | {INDEX_FILE}
 
 
 def recordable(method: str, url: str, headers: Mapping[str, str], body: bytes) -> bool:

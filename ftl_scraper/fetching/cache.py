@@ -120,15 +120,15 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
         )
 
     def _check_writable(self) -> bool:
-        folder = Path(self.cachedir)
-        if folder.exists() and not folder.is_dir():
-            self._disable("it is a file, not a folder")
+        """Whether entries can be written, without creating the folder before one is stored."""
+        folder = Path(self.cachedir).absolute()
+        existing = next(path for path in (folder, *folder.parents) if path.exists())
+        what = "it" if existing == folder else str(existing)
+        if not existing.is_dir():
+            self._disable(f"{what} is a file, not a folder")
             return False
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            os.rmdir(tempfile.mkdtemp(prefix=".probe-", dir=folder))
-        except OSError as error:
-            self._disable(error.strerror or str(error))
+        if not os.access(existing, os.W_OK | os.X_OK):
+            self._disable(f"{what} is not writable")
             return False
         return True
 
