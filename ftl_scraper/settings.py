@@ -66,6 +66,12 @@ FTL_CASSETTE = None
 # replay | record | new_episodes | once (betamax's modes); only read when FTL_CASSETTE is set.
 FTL_CASSETTE_MODE = "replay"
 
+# Ctrl-C/SIGTERM stop sending at once and abandon transfers; if the crawl has not closed this many
+# seconds later, the process exits anyway (a second signal exits at once).
+FTL_STOP_GRACE = 1.5
+# Set by fetch_pools_bundle: its child crawl stops when the caller's end closes its stdin.
+FTL_STOP_WHEN_STDIN_CLOSES = False
+
 # A failed run must not leave an empty or truncated output file behind.
 FEED_STORE_EMPTY = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -11,7 +11,8 @@ from scrapy.exceptions import UsageError
 from ftl_scraper.errors import FtlError
 from ftl_scraper.output.feeds import check_feeds, normalize_cli_outputs
 from ftl_scraper.output.summary import is_debug_run
-from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
+from ftl_scraper.run.interrupt import StopOnSignal, stop_when_stdin_closes
+from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome, interrupted_outcome
 from ftl_scraper.spiders.arguments import PoolsArguments
 from ftl_scraper.spiders.pools import PoolsSpider
 
@@ -47,7 +48,19 @@ class Command(ScrapyCrawlCommand):
                 return
         crawler = self._create_crawler(spider_name)
         self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+        interrupt = StopOnSignal(
+            self.crawler_process,
+            crawler,
+            grace=self.settings.getfloat("FTL_STOP_GRACE"),
+            on_forced_exit=lambda signal_name: self._finish(interrupted_outcome(signal_name)),
+        )
+        interrupt.install()
+        if self.settings.getbool("FTL_STOP_WHEN_STDIN_CLOSES"):
+            stop_when_stdin_closes()
+        self.crawler_process.start(install_signal_handlers=False)
+        if interrupt.signal_name:
+            self._finish(interrupted_outcome(interrupt.signal_name))
+            return
         if self.crawler_process.bootstrap_failed:
             self._finish(CrawlOutcome(ExitStatus.FAILED, [FtlError("the crawl could not start")]))
             return

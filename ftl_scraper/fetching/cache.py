@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import errno
 import gzip
 import logging
@@ -19,8 +18,9 @@ from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import DummyPolicy, FilesystemCacheStorage
 from scrapy.http import Response
 from scrapy.http.headers import Headers
+from scrapy.utils.python import to_bytes
 from scrapy.utils.response import response_from_dict
-from w3lib.http import headers_raw_to_dict
+from w3lib.http import headers_dict_to_raw, headers_raw_to_dict
 
 from ftl_scraper.login.login_wall import is_login_wall
 
@@ -137,23 +137,42 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
         logger.warning("HTTP cache off for this crawl: cannot write to %s (%s)", self.cachedir, cause)
 
     def _write_entry(self, spider: Spider, request: Request, response: Response) -> None:
+        """Scrapy's ``store_response``, into a staging folder beside the entry, renamed into place."""
         if not self.enabled:
             return
+        entry = Path(self._get_request_path(spider, request))
         staging: Path | None = None
         try:
-            staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=self.cachedir))
-            # Scrapy's own writer, pointed at the staging folder: same files, same layout
-            staged_storage = copy.copy(self)
-            staged_storage.cachedir = str(staging)
-            FilesystemCacheStorage.store_response(staged_storage, spider, request, response)
-            staged = Path(staged_storage._get_request_path(spider, request))
-            entry = Path(self._get_request_path(spider, request))
             entry.parent.mkdir(parents=True, exist_ok=True)
-            _swap_in(staged, entry, staging / "replaced")
+            staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.writing-", dir=entry.parent))
+            metadata = {
+                "url": request.url,
+                "method": request.method,
+                "status": response.status,
+                "response_url": response.url,
+                "timestamp": time.time(),
+            }
+            extra = {
+                key: value
+                for key, value in response.to_dict().items()
+                if key not in {"url", "status", "headers", "body"}
+            }
+            for name, content in (
+                ("meta", to_bytes(repr(metadata))),
+                ("pickled_meta", pickle.dumps(metadata, protocol=4)),
+                ("response_headers", headers_dict_to_raw(response.headers)),
+                ("response_body", response.body),
+                ("response_data", pickle.dumps(extra, protocol=4)),
+                ("request_headers", headers_dict_to_raw(request.headers)),
+                ("request_body", request.body),
+            ):
+                with self._open(staging / name, "wb") as file:
+                    file.write(content)
+            _swap_in(staging, entry, staging.with_name(staging.name.replace(".writing-", ".replaced-")))
         except OSError as error:  # e.g. the disk filled up: the pages are still good, uncached
             self._disable(error.strerror or str(error))
         finally:
-            if staging is not None:
+            if staging is not None and staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
 
     def _read_entry(self, request: Request) -> Response | None:

@@ -78,6 +78,13 @@ def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
     return CrawlOutcome(ExitStatus.FAILED, spider_errors)
 
 
+def interrupted_outcome(signal_name: str) -> CrawlOutcome:
+    """A crawl stopped by Ctrl-C or SIGTERM: a failure, whatever it had fetched."""
+    return CrawlOutcome(
+        ExitStatus.FAILED, [FtlError(f"stopped by {signal_name} before the crawl finished; nothing written")]
+    )
+
+
 def _context(error: FtlError) -> dict[str, Any]:
     context = {name: getattr(error, name) for name in ("event_id", "pool_round_id", "pool_id", "url")}
     if isinstance(error, errors.HttpStatusError):
