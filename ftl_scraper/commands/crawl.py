@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from scrapy.commands import ScrapyHelpFormatter
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
@@ -16,10 +17,43 @@ from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome, int
 from ftl_scraper.spiders.arguments import PoolsArguments
 from ftl_scraper.spiders.pools import PoolsSpider
 
+_EXIT_MEANINGS = {
+    ExitStatus.OK: "a complete bundle was written",
+    ExitStatus.FAILED: "the crawl failed, was stopped (Ctrl-C, SIGTERM) or its output could not be stored; "
+    "nothing written",
+    ExitStatus.USAGE: "a bad argument, setting or output; nothing requested",
+    ExitStatus.PARTIAL: "partial=1 wrote a bundle with complete: false",
+}
+
+
+class _KeepLineBreaks(ScrapyHelpFormatter):
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "".join(indent + line for line in text.splitlines(keepends=True))
+
 
 class Command(ScrapyCrawlCommand):
     """Scrapy's crawl exits 0 whatever happened to the crawl (scrapy/scrapy#1231); this one
     exits 0 on success, 1 on failure, 2 on bad arguments and 3 for a partial bundle."""
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.formatter_class = _KeepLineBreaks  # the description below is laid out in lines
+
+    def long_desc(self) -> str:
+        arguments = "\n".join(
+            f"  -a {name}=...{' ' * (14 - len(name))}{field.description}"
+            for name, field in PoolsArguments.model_fields.items()
+        )
+        statuses = "\n".join(f"  {int(status)}  {_EXIT_MEANINGS[status]}" for status in ExitStatus)
+        return (
+            "Run a spider of this project (e.g. pools) and exit with a status that says how it went.\n\n"
+            f"Arguments of the pools spider:\n{arguments}\n\n"
+            "Output (json or jsonlines):\n"
+            "  -O FILE.json     replaces FILE, whole, once the crawl succeeded (.jsonl: one line)\n"
+            "  -o FILE.jsonl    appends the bundle as one more line\n"
+            "  -O -             writes to standard output, as does a crawl without -O or -o\n\n"
+            f"Exit status:\n{statuses}"
+        )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         opts.output = normalize_cli_outputs(opts.output)
@@ -41,7 +75,7 @@ class Command(ScrapyCrawlCommand):
         spider_name = args[0]
         if spider_name == PoolsSpider.name:
             try:
-                PoolsArguments.parse(opts.spargs)
+                PoolsArguments.parse(opts.spargs, base_url=self.settings.get("FTL_BASE_URL"))
                 check_feeds(self.settings.getdict("FEEDS"))
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))

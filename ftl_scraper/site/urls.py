@@ -26,9 +26,22 @@ def normalize_ftl_id(value: object, field: str) -> str:
     return text.upper()
 
 
-def ids_from_pools_url(url: str) -> tuple[str, str]:
-    """Read the event and pool-round IDs out of any FTL pools URL."""
-    match = _POOLS_PATH.search(urlsplit(url.strip()).path)
+def ids_from_pools_url(url: str, *, base_url: str | None = None) -> tuple[str, str]:
+    """Read the event and pool-round IDs out of any FTL pools URL.
+
+    A URL with a scheme must be http(s); with ``base_url``, a URL naming a host must name its host
+    (the crawl reads FTL_BASE_URL whatever the URL says, so another host would be ignored silently).
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        raise InvalidArgumentError(f"url must be an http(s) FTL pools URL, got {url!r}")
+    if base_url and parts.netloc:
+        ftl_host = urlsplit(normalize_base_url(base_url)).netloc.lower()
+        if parts.netloc.lower() != ftl_host:
+            raise InvalidArgumentError(
+                f"url {url!r} is not on {ftl_host}, the FTL this crawl reads (FTL_BASE_URL)"
+            )
+    match = _POOLS_PATH.search(parts.path)
     if match is None:
         raise InvalidArgumentError(
             f"url must be an FTL pools URL such as "

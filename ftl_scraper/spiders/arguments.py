@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from ftl_scraper.errors import InvalidArgumentError
 from ftl_scraper.site.urls import ids_from_pools_url, normalize_ftl_id
@@ -25,13 +33,23 @@ class PoolsArguments(BaseModel):
     _pool_round_id: str = PrivateAttr()
 
     @model_validator(mode="after")
-    def _resolve_ids(self) -> PoolsArguments:
-        # resolved here, so a malformed ID fails before any request is made
-        if self.event is not None and self.round is not None:
+    def _resolve_ids(self, info: ValidationInfo) -> PoolsArguments:
+        # resolved here, so a malformed ID, URL or conflict fails before any request is made
+        if self.url is not None:
+            base_url = (info.context or {}).get("base_url")
+            self._event_id, self._pool_round_id = ids_from_pools_url(self.url, base_url=base_url)
+            for name, given, from_url in (
+                ("event", self.event, self._event_id),
+                ("round", self.round, self._pool_round_id),
+            ):
+                if given is not None and normalize_ftl_id(given, name) != from_url:
+                    raise InvalidArgumentError(
+                        f"url carries {name} {from_url} but {name}= gives {normalize_ftl_id(given, name)}: "
+                        "give the url alone, or event and round"
+                    )
+        elif self.event is not None and self.round is not None:
             self._event_id = normalize_ftl_id(self.event, "event")
             self._pool_round_id = normalize_ftl_id(self.round, "round")
-        elif self.url is not None:
-            self._event_id, self._pool_round_id = ids_from_pools_url(self.url)
         else:
             raise ValueError("give both event=<eventID> and round=<poolRoundID>, or url=<pools URL>")
         return self
@@ -45,10 +63,13 @@ class PoolsArguments(BaseModel):
         return self._pool_round_id
 
     @classmethod
-    def parse(cls, raw: dict[str, Any]) -> PoolsArguments:
-        """Validate spider keywords, raising one readable line on the first problem."""
+    def parse(cls, raw: dict[str, Any], *, base_url: str | None = None) -> PoolsArguments:
+        """Validate spider keywords, raising one readable line on the first problem.
+
+        With ``base_url`` (FTL_BASE_URL), a ``url`` on another host is refused too.
+        """
         try:
-            return cls.model_validate(raw)
+            return cls.model_validate(raw, context={"base_url": base_url})
         except ValidationError as error:
             first = error.errors()[0]
             name = ".".join(str(part) for part in first["loc"]) or "arguments"

@@ -54,6 +54,8 @@ class PoolsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
+        # a url on another host names a page this crawl would not read: refuse it before any request
+        PoolsArguments.parse(spider.arguments.model_dump(exclude_unset=True), base_url=base_url)
         spider.urls = PoolRoundUrls(base_url, spider.event_id, spider.pool_round_id)
         crawler.signals.connect(spider._request_bundle_when_idle, signal=signals.spider_idle)
         return spider
