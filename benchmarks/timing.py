@@ -21,8 +21,8 @@ class CrawlTimer:
     """Records ``time.time()`` at each milestone, so the parent process can line them up with its own
     clock, and the process's CPU time (``time.process_time()``) alongside.
 
-    Milestones: ``engine_started``, ``first_request`` / ``last_response`` (network only, not the
-    ``data:`` trigger or cache hits), ``first_idle``, ``bundle_scraped``, ``spider_closed``,
+    Milestones: ``engine_started``, ``first_request`` / ``last_response`` (network only, not
+    cache hits), ``first_idle``, ``bundle_scraped``, ``spider_closed``,
     ``feed_stored`` (the bundle is on disk) and ``engine_stopped``. The file is written once, at
     ``engine_stopped``, with the Scrapy stats (``memusage/max`` included when MemoryUsage runs).
     """

@@ -1,16 +1,25 @@
-"""One switch for the project's components, so a bare ``ADDONS`` entry gives the whole setup."""
+"""One switch for the project's components and defaults, so a bare ``ADDONS`` entry gives the whole setup."""
 
 from __future__ import annotations
 
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
 
+from ftl_scraper.config import FtlSettings
+from ftl_scraper.fetching.cache import FtlHttpCacheMiddleware
+from ftl_scraper.fetching.retry import BackoffRetryMiddleware
 from ftl_scraper.output.summary import quiet_scrapy_chatter
 
 
 class FtlAddon:
-    """Installs the bundle pipeline, the FTL middlewares, the downloader, cache and feed pieces."""
+    """Installs the project defaults, the bundle pipeline, the FTL middlewares, the downloader,
+    cache and feed pieces. A project, spider or command-line setting wins over every default."""
 
     def update_settings(self, settings: BaseSettings) -> None:
+        for name, value in FtlSettings.defaults().items():
+            settings.set(name, value, priority="addon")
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.pools.PoolsBundlePipeline"] = 300
         self._install_downloader_and_cache(settings)
         self._install_middlewares(settings)
@@ -36,20 +45,19 @@ class FtlAddon:
         # a replayed request is answered before retry, login, cache or breaker can go out, and
         # a recording stores the response last, as the spider gets it (after retries, redirects)
         middlewares["ftl_scraper.cassette.middleware.CassetteMiddleware"] = 60
-        # Scrapy retries at once, with no backoff and no Retry-After (scrapy/scrapy#802, #3849)
-        middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] = None
-        middlewares["ftl_scraper.fetching.retry.BackoffRetryMiddleware"] = 550
         # above RedirectMiddleware (600), so it sees the 302 to /account/login itself
         middlewares["ftl_scraper.login.login_wall.LoginWallMiddleware"] = 650
-        # a forced refresh must not fall back to the stale copy on a download error
-        middlewares["scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware"] = None
-        middlewares["ftl_scraper.fetching.cache.FtlHttpCacheMiddleware"] = 900
         # after the cache, so a run answered from the cache never logs in; its process_response
         # sees FTL's 302 to /account/login before LoginWall (650) and Redirect (600) do, so it
         # can log in (once) and re-send the request instead of failing it
         middlewares["ftl_scraper.login.middleware.FtlLoginMiddleware"] = 925
         # closest to the network: counts real attempts only (not cache hits), each retry included
         middlewares["ftl_scraper.fetching.circuit_breaker.CircuitBreakerMiddleware"] = 950
+        # in Scrapy's own places (550, 900): Scrapy retries at once, with no backoff and no
+        # Retry-After (scrapy/scrapy#802, #3849); a forced refresh must not fall back to the
+        # stale cached copy on a download error
+        _replace_builtin(settings, "DOWNLOADER_MIDDLEWARES", RetryMiddleware, BackoffRetryMiddleware)
+        _replace_builtin(settings, "DOWNLOADER_MIDDLEWARES", HttpCacheMiddleware, FtlHttpCacheMiddleware)
 
     @staticmethod
     def _install_feeds(settings: BaseSettings) -> None:
@@ -75,3 +83,23 @@ class FtlAddon:
         ):
             if not settings.getbool(switch):
                 settings["EXTENSIONS_BASE"].pop(extension, None)
+
+
+def _replace_builtin(settings: BaseSettings, setting: str, builtin: type, replacement: type) -> None:
+    """Put ``replacement`` where ``builtin`` runs (the user's place for it, else Scrapy's) and turn
+    ``builtin`` off; a user who set ``builtin`` to None gets neither, as they asked.
+
+    Done by hand: Scrapy's ``replace_in_component_priority_dict`` only edits ``setting`` itself,
+    and a built-in lives in ``<setting>_BASE`` under its import path, which a class key set to
+    None would not turn off (Scrapy merges the two dicts by key, not by the object it names).
+    """
+    components = settings[setting]
+    base = settings[f"{setting}_BASE"]
+    user_keys = [key for key in components if load_object(key) is builtin]
+    base_keys = [key for key in base if load_object(key) is builtin]
+    if any(components[key] is None for key in user_keys):
+        return
+    position = components[user_keys[0]] if user_keys else base[base_keys[0]]
+    for key in (*user_keys, *base_keys):
+        components[key] = None
+    components[replacement] = position

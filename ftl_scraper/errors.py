@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 
 class FtlError(Exception):
@@ -11,9 +11,6 @@ class FtlError(Exception):
     The context (event, round, pool, URL) is kept as attributes so callers can
     act on it, and rendered into ``str(error)`` as one line for people.
     """
-
-    #: short name used in CLI messages and in a partial bundle's ``errors``
-    kind: ClassVar[str] = "error"
 
     def __init__(
         self,
@@ -52,28 +49,17 @@ class FtlError(Exception):
             where.append(self.url)
         return f"{self.message} ({', '.join(where)})" if where else self.message
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # keep the context when the error crosses a process boundary (pickling)
-        return (_rebuild, (type(self), self.message, self.__dict__))
-
-
-def _rebuild(cls: type[FtlError], message: str, state: dict[str, Any]) -> FtlError:
-    error = cls.__new__(cls)
-    Exception.__init__(error, message)
-    error.__dict__.update(state)
-    return error
-
 
 class InvalidArgumentError(FtlError, ValueError):
     """A spider argument (event, round, url, ...) is missing or malformed."""
 
-    kind = "invalid-argument"
+
+class InvalidSettingError(InvalidArgumentError):
+    """A setting (``FTL_*`` or a Scrapy setting the project relies on) holds a value it cannot use."""
 
 
 class ParseError(FtlError):
     """A page or JSON document did not have the shape FTL serves."""
-
-    kind = "parse-error"
 
 
 class PoolIdsParseError(ParseError):
@@ -91,8 +77,6 @@ class ResultsParseError(ParseError):
 class FetchError(FtlError):
     """A page could not be fetched, after retries."""
 
-    kind = "fetch-error"
-
 
 class HttpStatusError(FetchError):
     """FTL answered with an error status."""
@@ -105,28 +89,22 @@ class HttpStatusError(FetchError):
 class HostUnavailableError(FetchError):
     """Too many consecutive failures: FTL is not answering."""
 
-    kind = "host-unavailable"
-
 
 class LoginRequiredError(FtlError):
     """FTL answered with its login page instead of data."""
-
-    kind = "login-required"
 
 
 class LoginRefusedError(FtlError):
     """FTL refused the credentials or the session cookie."""
 
-    kind = "login-refused"
-
 
 class CassetteMissError(FtlError):
     """Replay mode met a request that the cassette does not hold."""
 
-    kind = "cassette-miss"
+
+class CassetteFormatError(FtlError):
+    """A cassette folder whose index cannot be read (hand-edited, or from a newer version)."""
 
 
 class OutputError(FtlError):
     """The bundle could not be stored where the user asked (a path, stdout), or not in that format."""
-
-    kind = "output-error"

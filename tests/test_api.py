@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ftl_scraper import FtlError, fetch_pools_bundle
-from ftl_scraper.errors import HttpStatusError, InvalidArgumentError
+from ftl_scraper.errors import CassetteFormatError, HttpStatusError, InvalidArgumentError, InvalidSettingError
 from tests.fakeftl import FakeEvent, FakeFtlServer, Status
 
 
@@ -76,3 +76,30 @@ def test_credentials_given_as_settings_log_in_without_touching_the_command_line(
 
     assert bundle == fake_event.expected_bundle()
     assert fake_ftl.login_count == 1
+
+
+def test_a_bad_setting_raises_the_typed_error_before_any_request(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
+) -> None:
+    settings = {**_settings(fake_ftl, tmp_path), "FTL_CIRCUIT_BREAKER_THRESHOLD": -3}
+
+    with pytest.raises(InvalidSettingError) as raised:
+        fetch_pools_bundle(fake_event.event_id, fake_event.pool_round_id, settings=settings)
+
+    assert str(raised.value) == "FTL_CIRCUIT_BREAKER_THRESHOLD must be greater than or equal to 0, got '-3'"
+    assert fake_ftl.requests == []
+
+
+def test_a_broken_cassette_comes_back_as_its_own_error_type(fake_event: FakeEvent, tmp_path: Path) -> None:
+    cassette = tmp_path / "cassette"
+    cassette.mkdir()
+    (cassette / "index.json").write_text('{"cassette_format": 99}', encoding="utf-8")
+
+    with pytest.raises(CassetteFormatError) as raised:
+        fetch_pools_bundle(
+            fake_event.event_id, fake_event.pool_round_id, settings={"FTL_CASSETTE": str(cassette)}
+        )
+
+    assert (
+        str(raised.value) == f"cannot read cassette {cassette / 'index.json'}: cassette_format is 99, not 1"
+    )

@@ -68,7 +68,7 @@ def test_readers_beside_a_writer_get_whole_entries_or_a_miss(tmp_path: Path) -> 
                 failures.append(error)
                 continue
             if cached is not None:
-                seen.append((cached.headers[b"X-Letter"].decode(), cached.body))
+                seen.append((cached.headers.to_unicode_dict()["X-Letter"], cached.body))
 
     threads = [threading.Thread(target=write_versions), threading.Thread(target=read_while_writing)]
     for thread in threads:

@@ -183,6 +183,61 @@ def test_a_bad_argument_exits_2_before_any_request(fake_ftl: FakeFtlServer, tmp_
     assert fake_ftl.requests == []
 
 
+@pytest.mark.parametrize(
+    ("setting", "line"),
+    [
+        (
+            "FTL_CASSETTE_MODE=sideways",
+            "FTL_CASSETTE_MODE must be one of replay, record, new_episodes, once; got 'sideways'",
+        ),
+        ("FTL_RETRY_AFTER_MAX=abc", "FTL_RETRY_AFTER_MAX must be a valid number, got 'abc'"),
+        (
+            "CONCURRENT_REQUESTS_PER_DOMAIN=0",
+            "CONCURRENT_REQUESTS_PER_DOMAIN must be greater than or equal to 1, got '0'",
+        ),
+        (
+            "FTL_PASSWORD=hunter2",
+            "FTL_PASSWORD must not be given on the command line (it would stay in the shell history "
+            "and in the process list): set the FTL_PASSWORD environment variable instead",
+        ),
+    ],
+    ids=["cassette-mode", "retry-after", "per-domain-cap", "password"],
+)
+def test_a_bad_setting_exits_2_in_one_line_before_any_request(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path, setting: str, line: str
+) -> None:
+    output = tmp_path / "round.json"
+    output.write_text('["the previous, good bundle"]')
+    if setting.startswith("FTL_PASSWORD="):
+        # refused even with every page in the cache, where no request would need the password
+        assert scrapy_crawl(fake_ftl, tmp_path, *ids(fake_event)).returncode == 0
+        fake_ftl.reset()
+
+    completed = scrapy_crawl(fake_ftl, tmp_path, *ids(fake_event), "-s", setting, output=output)
+
+    assert completed.returncode == 2
+    assert error_lines(completed.stderr) == [f"ftl_scraper: error: {line}"]
+    assert "Traceback" not in completed.stderr
+    assert fake_ftl.requests == []
+    assert output.read_text() == '["the previous, good bundle"]'
+    # untouched, and no temporary file beside it
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name != "httpcache") == ["round.json"]
+
+
+def test_an_unknown_spider_exits_2_naming_the_known_ones(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "scrapy", "crawl", "nosuchspider", "-O", f"{tmp_path / 'out.json'}:json"]
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert completed.returncode == 2
+    [line] = error_lines(completed.stderr)
+    assert line.startswith("ftl_scraper: error: unknown spider 'nosuchspider' (known: ")
+    assert "pools" in line.split("(known: ")[1].rstrip(")").split(", ")
+    assert "Traceback" not in completed.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_fetch_pools_bundle_timeout_applies_to_that_call(
     fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
 ) -> None:

@@ -31,6 +31,18 @@ async def test_bundle_equals_the_events_ground_truth(
 
 
 @deferred_f_from_coro_f
+async def test_the_bundle_needs_no_request_beyond_ftls_pages(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, crawl_settings: Settings
+) -> None:
+    run = await crawl_pools(crawl_settings, event=fake_event.event_id, round=fake_event.pool_round_id)
+
+    assert run.bundle == fake_event.expected_bundle()
+    # the pools page, every fragment and the results JSON: nothing else goes through the downloader
+    assert run.stats["downloader/request_count"] == len(fake_event.pool_ids) + 2
+    assert len(fake_ftl.requests) == len(fake_event.pool_ids) + 2
+
+
+@deferred_f_from_coro_f
 async def test_bundle_validates_against_the_shipped_schema(
     fake_ftl: FakeFtlServer, fake_event: FakeEvent, crawl_settings: Settings
 ) -> None:

@@ -383,6 +383,23 @@ async def test_partial_mode_keeps_what_succeeded_and_lists_what_failed(
 
 
 @deferred_f_from_coro_f
+async def test_partial_mode_without_the_pools_page_still_writes_the_ranking(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
+) -> None:
+    fake_ftl.add_fault(pools_path(fake_event), Status(404), forever=True)
+    run = await crawl(fake_ftl, fake_event, tmp_path, partial=True)
+
+    assert run.outcome.status is ExitStatus.PARTIAL
+    bundle = run.bundle
+    assert (bundle["complete"], bundle["pool_ids"], bundle["pools"]) == (False, [], [])
+    assert bundle["results"] == fake_event.expected_bundle()["results"]
+    [error] = bundle["errors"]
+    assert (error["kind"], error["pool_id"]) == ("HttpStatusError", None)
+    assert error["url"] == fake_ftl.url(pools_path(fake_event))
+    assert attempts(fake_ftl, fragment_path(fake_event)) == []
+
+
+@deferred_f_from_coro_f
 async def test_fail_fast_does_not_wait_out_other_pages_backoff(
     fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
 ) -> None:

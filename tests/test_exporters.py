@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 
 import pytest
 from scrapy.exporters import JsonItemExporter
@@ -12,7 +13,7 @@ from tests.fakeftl import FakeEvent
 
 
 def _export(
-    exporter_class: type[JsonItemExporter], items: list[dict[str, object]], **options: object
+    exporter_class: type[JsonItemExporter], items: Sequence[Mapping[str, object]], **options: object
 ) -> bytes:
     file = io.BytesIO()
     exporter = exporter_class(file, **options)

@@ -22,8 +22,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from ftl_scraper.errors import InvalidArgumentError, LoginRefusedError, LoginRequiredError
 from ftl_scraper.login.credentials import session_cookie_from_file
 from ftl_scraper.login.session_store import SessionStore, StoredSession
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE as NO_CREDENTIALS_MESSAGE
 from ftl_scraper.run.outcome import ExitStatus
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE as NO_CREDENTIALS_MESSAGE
 from tests.crawling import CrawlRun, crawl_pools
 from tests.fakeftl import FakeEvent, FakeFtlServer, Redirect, Status
 
@@ -90,7 +90,7 @@ def read_cache(cache_dir: Path) -> tuple[bytes, set[str]]:
 
 def expire_sessions_on_first_pool_request(server: FakeFtlServer) -> None:
     """Make FTL forget every session when the first pool fragment is asked for."""
-    expired = []
+    expired: list[str] = []
 
     def expire(path: str) -> bool:
         if path.endswith("?dbut=true") and not expired:
@@ -186,7 +186,9 @@ def log_in_by_hand(server: FakeFtlServer) -> str:
     """What a user does in a browser: log in, then copy the ``connect.sid`` value."""
     with urllib.request.urlopen(server.url("/account/login")) as response:
         form_cookie = response.headers["Set-Cookie"].split(";")[0]
-        token = re.search(r'name="csrf_token" content="([^"]+)"', response.read().decode())[1]
+        found = re.search(r'name="csrf_token" content="([^"]+)"', response.read().decode())
+        assert found is not None
+        token = found[1]
     request = urllib.request.Request(
         server.url("/login"),
         data=f"username={quote_plus(USERNAME)}&password={quote_plus(PASSWORD)}".encode(),

@@ -8,7 +8,7 @@ from scrapy.http import HtmlResponse, JsonResponse, Response
 
 from ftl_scraper.errors import LoginRequiredError
 from ftl_scraper.login.login_wall import LoginWallMiddleware
-from ftl_scraper.parsers.text import LOGIN_REQUIRED_MESSAGE
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE
 
 from .fakeftl.render import render_login_page
 

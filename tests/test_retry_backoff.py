@@ -10,9 +10,8 @@ import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
+from ftl_scraper.addon import FtlAddon
 from ftl_scraper.fetching.retry import Backoff, BackoffRetryMiddleware, parse_retry_after
-
-from .crawling import project_settings
 
 
 def test_delay_doubles_from_the_base_with_jitter_below_one_base() -> None:
@@ -54,7 +53,12 @@ def test_retry_after_as_http_date() -> None:
 
 def _middleware(**settings: object) -> BackoffRetryMiddleware:
     crawler = get_crawler(
-        settings_dict={"FTL_RETRY_BACKOFF_BASE": 0.5, "FTL_RETRY_BACKOFF_MAX": 8.0, **settings}
+        settings_dict={
+            "ADDONS": {FtlAddon: 0},
+            "FTL_RETRY_BACKOFF_BASE": 0.5,
+            "FTL_RETRY_BACKOFF_MAX": 8.0,
+            **settings,
+        }
     )
     return BackoffRetryMiddleware.from_crawler(crawler)
 
@@ -80,7 +84,7 @@ def test_a_longer_retry_after_wins_a_shorter_one_does_not() -> None:
 
 
 def test_project_defaults_match_the_documented_policy() -> None:
-    settings = project_settings()
+    settings = get_crawler(settings_dict={"ADDONS": {FtlAddon: 0}}).settings  # only the addon
     assert settings.getint("DOWNLOAD_TIMEOUT") == 10
     assert settings.getint("RETRY_TIMES") == 2  # 3 attempts in all
     assert settings.getfloat("FTL_RETRY_BACKOFF_BASE") == 0.5

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ftl_scraper.errors import FtlError, ParseError
+from ftl_scraper.errors import CassetteFormatError, ParseError
 from ftl_scraper.parsers import is_login_page, parse_pool_ids
-from ftl_scraper.parsers.text import LOGIN_PATHS
+from ftl_scraper.site.ids import FTL_ID_PATTERN
+from ftl_scraper.site.login import LOGIN_PATHS
 
 INDEX_FILE = "index.json"
 #: bumped when the index layout changes incompatibly
@@ -37,17 +38,12 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Location", "Retry-After")
 CSRF_PLACEHOLDER = b"not-recorded"
 
 _CSRF_META = re.compile(rb'(<meta\s+name="csrf_token"\s+content=")[^"]*(")', re.IGNORECASE)
-_FTL_ID = "[0-9A-F]{32}"
-_POOLS_PAGE = re.compile(rf"/pools/scores/{_FTL_ID}/{_FTL_ID}/?")
-_POOL_FRAGMENT = re.compile(rf"/pools/scores/{_FTL_ID}/{_FTL_ID}/(?P<pool>{_FTL_ID})\?dbut=true")
-_RESULTS_DATA = re.compile(rf"/pools/results/data/{_FTL_ID}/{_FTL_ID}/?")
+_POOLS_PAGE = re.compile(rf"/pools/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/?")
+_POOL_FRAGMENT = re.compile(
+    rf"/pools/scores/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/(?P<pool>{FTL_ID_PATTERN})\?dbut=true"
+)
+_RESULTS_DATA = re.compile(rf"/pools/results/data/{FTL_ID_PATTERN}/{FTL_ID_PATTERN}/?")
 _NOT_IN_FILE_NAME = re.compile(r"[^a-z0-9]+")
-
-
-class CassetteFormatError(FtlError):
-    """A cassette folder whose index cannot be read (hand-edited, or from a newer version)."""
-
-    kind = "cassette-format"
 
 
 def request_key(method: str, url: str) -> tuple[str, str]:

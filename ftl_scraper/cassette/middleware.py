@@ -11,7 +11,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
-from scrapy.utils.httpobj import urlparse_cached
 
 from ftl_scraper.cassette.format import (
     INDEX_FILE,
@@ -93,8 +92,6 @@ class CassetteMiddleware:
         return middleware
 
     def process_request(self, request: Request) -> Response | None:
-        if urlparse_cached(request).scheme not in ("http", "https"):
-            return None  # data: and the like are answered in-process anyway
         request.meta["dont_cache"] = True
         if self.mode is CassetteMode.RECORD:
             return None
@@ -122,8 +119,6 @@ class CassetteMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         if self.mode is CassetteMode.REPLAY or CASSETTE_FLAG in response.flags:
-            return response
-        if urlparse_cached(request).scheme not in ("http", "https"):
             return response
         # after a redirect, file the final page under the URL the spider asked for
         asked_for = request.meta.get("redirect_urls", [request.url])[0]

@@ -9,13 +9,13 @@ from scrapy.commands import ScrapyHelpFormatter
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from ftl_scraper.config import check_settings, with_project_defaults
 from ftl_scraper.errors import FtlError
 from ftl_scraper.output.feeds import check_feeds, normalize_cli_outputs
 from ftl_scraper.output.summary import is_debug_run
 from ftl_scraper.run.interrupt import StopOnSignal, stop_when_stdin_closes
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome, interrupted_outcome
-from ftl_scraper.spiders.arguments import PoolsArguments
-from ftl_scraper.spiders.pools import PoolsSpider
+from ftl_scraper.spiders.arguments import PoolsArguments, SpiderArguments
 
 _EXIT_MEANINGS = {
     ExitStatus.OK: "a complete bundle was written",
@@ -73,23 +73,40 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None
         assert self.settings is not None
         spider_name = args[0]
-        if spider_name == PoolsSpider.name:
+        spider_loader = self.crawler_process.spider_loader
+        try:
+            spider_class = spider_loader.load(spider_name)
+        except KeyError:
+            known = ", ".join(sorted(spider_loader.list()))
+            error = FtlError(f"unknown spider {spider_name!r} (known: {known})")
+            self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
+            return
+        # checked up front, so bad arguments exit 2 before the crawl starts, for every spider
+        arguments_model: type[SpiderArguments] | None = getattr(spider_class, "arguments_model", None)
+        if arguments_model is not None:
             try:
-                PoolsArguments.parse(opts.spargs, base_url=self.settings.get("FTL_BASE_URL"))
-                check_feeds(self.settings.getdict("FEEDS"))
+                base_url = with_project_defaults(self.settings).get("FTL_BASE_URL")
+                arguments_model.parse(opts.spargs, base_url=base_url)
             except FtlError as error:
                 self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
                 return
-        crawler = self._create_crawler(spider_name)
+        try:
+            # before the crawl: a bad setting makes no request and leaves any output file alone
+            checked = check_settings(self.settings)
+            check_feeds(self.settings.getdict("FEEDS"))
+        except FtlError as error:
+            self._finish(CrawlOutcome(ExitStatus.USAGE, [error]))
+            return
+        crawler = self._create_crawler(spider_class)
         self.crawler_process.crawl(crawler, **opts.spargs)
         interrupt = StopOnSignal(
             self.crawler_process,
             crawler,
-            grace=self.settings.getfloat("FTL_STOP_GRACE"),
+            grace=checked.FTL_STOP_GRACE,
             on_forced_exit=lambda signal_name: self._finish(interrupted_outcome(signal_name)),
         )
         interrupt.install()
-        if self.settings.getbool("FTL_STOP_WHEN_STDIN_CLOSES"):
+        if checked.FTL_STOP_WHEN_STDIN_CLOSES:
             stop_when_stdin_closes()
         self.crawler_process.start(install_signal_handlers=False)
         if interrupt.signal_name:

@@ -89,6 +89,7 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
 
     def open_spider(self, spider: Spider) -> None:
         super().open_spider(spider)
+        self._request_fingerprinter = spider.crawler.request_fingerprinter
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftl-cache-writer")
         self._pending: dict[str, Future[None]] = {}
         self._spider_name = spider.name
@@ -140,7 +141,7 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
         """Scrapy's ``store_response``, into a staging folder beside the entry, renamed into place."""
         if not self.enabled:
             return
-        entry = Path(self._get_request_path(spider, request))
+        entry = self._entry_path(request)
         staging: Path | None = None
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
@@ -166,7 +167,7 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
                 ("request_headers", headers_dict_to_raw(request.headers)),
                 ("request_body", request.body),
             ):
-                with self._open(staging / name, "wb") as file:
+                with (gzip.open if self.use_gzip else open)(staging / name, "wb") as file:
                     file.write(content)
             _swap_in(staging, entry, staging.with_name(staging.name.replace(".writing-", ".replaced-")))
         except OSError as error:  # e.g. the disk filled up: the pages are still good, uncached
@@ -178,8 +179,7 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
     def _read_entry(self, request: Request) -> Response | None:
         """Scrapy's ``retrieve_response``, reading every file through one handle on the entry's
         folder: a rename that swaps in a newer entry cannot mix its files with the older ones."""
-        entry = self._fingerprint(request)
-        folder = os.open(Path(self.cachedir, self._spider_name, entry[:2], entry), os.O_RDONLY | _O_DIRECTORY)
+        folder = os.open(self._entry_path(request), os.O_RDONLY | _O_DIRECTORY)
         try:
 
             def read(name: str) -> bytes:
@@ -202,8 +202,13 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
         request.meta["cache_timestamp"] = metadata["timestamp"]
         return response_from_dict(data)
 
+    def _entry_path(self, request: Request) -> Path:
+        # Scrapy's layout (FilesystemCacheStorage._get_request_path), so its entries stay readable
+        key = self._fingerprint(request)
+        return Path(self.cachedir, self._spider_name, key[:2], key)
+
     def _fingerprint(self, request: Request) -> str:
-        return self._fingerprinter.fingerprint(request).hex()
+        return self._request_fingerprinter.fingerprint(request).hex()
 
 
 def _swap_in(staged: Path, entry: Path, replaced: Path) -> None:

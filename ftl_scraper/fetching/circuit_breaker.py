@@ -55,13 +55,11 @@ class CircuitBreakerMiddleware:
         return breaker
 
     def process_request(self, request: Request) -> None:
-        if self.open and _goes_to_network(request):
+        if self.open:
             self.crawler.stats.inc_value("ftl/circuit_breaker/refused")
             raise self._error(request)
 
     def response_downloaded(self, response: Response, request: Request) -> None:
-        if not _goes_to_network(request):
-            return
         if is_host_failure(response.status):
             self._count_failure(f"HTTP {response.status}")
         elif not self.open:
@@ -74,7 +72,7 @@ class CircuitBreakerMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         # our own errors (this breaker, login wall) and refusals are not FTL failing
-        if isinstance(exception, (FtlError, IgnoreRequest)) or not _goes_to_network(request):
+        if isinstance(exception, (FtlError, IgnoreRequest)):
             return
         # the same words the final error would use ("connection refused", "did not answer in time")
         self._count_failure(error_from_failure(Failure(exception), url=request.url).message)
@@ -98,7 +96,3 @@ class CircuitBreakerMiddleware:
             f"from {host} (last: {self.last_cause}); stopped instead of retrying every page",
             url=request.url,
         )
-
-
-def _goes_to_network(request: Request) -> bool:
-    return urlparse_cached(request).scheme in ("http", "https")

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from time import monotonic
 
 from scrapy import Request
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.asyncio import call_later
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
-from twisted.python.failure import Failure
+
+from ftl_scraper.scrapy_internals import (
+    dispatch_within_cap,
+    fail_queued_requests,
+    wait_for_download_unless_answered,
+)
 
 
 class CrawlStopping(IgnoreRequest):
@@ -24,12 +26,11 @@ class FtlDownloader(Downloader):
     """Enforces ``CONCURRENT_REQUESTS_PER_DOMAIN`` exactly, so FTL never sees more requests in
     flight than the cap, while the engine may keep the next requests queued in the slot.
 
-    Scrapy 2.19 starts each transfer in a task and counts it as transferring only once that task
-    runs; its dispatch loop therefore reads a stale count and starts the whole slot queue at once
-    whenever ``DOWNLOAD_DELAY`` is 0 (no upstream fix in 2.19). Marking the request as transferring
-    before its task is scheduled is the one-line difference from ``Downloader._process_queue``.
-    Queuing in the slot matters for speed: a transfer that ends starts the next one at once,
-    instead of waiting for its response to pass the middlewares and the engine's next loop.
+    Scrapy 2.19's own dispatch loop starts the whole slot queue at once when ``DOWNLOAD_DELAY``
+    is 0 (see ``scrapy_internals.dispatch_within_cap``; tests/test_downloader_cap.py says when
+    this class can go). Queuing in the slot matters for speed: a transfer that ends starts the
+    next one at once, instead of waiting for its response to pass the middlewares and the
+    engine's next loop.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -43,37 +44,17 @@ class FtlDownloader(Downloader):
         if self.stopping:
             self.discard_queued_requests()
             return
-        if slot.latercall:
-            return  # a delayed run of this method is already scheduled
-        now = monotonic()
-        delay = slot.download_delay()
-        if delay:
-            penalty = delay - now + slot.lastseen
-            if penalty > 0:
-                slot.latercall = call_later(penalty, self._latercall, slot)
-                return
-        while slot.queue and slot.free_transfer_slots() > 0:
-            slot.lastseen = now
-            request, queue_dfd = slot.queue.popleft()
-            slot.transferring.add(request)  # counted now, not when the task first runs
-            transfer = deferred_from_coro(self._wait_for_download(slot, request, queue_dfd))
-            if not transfer.called:
-                self._transfers[request] = (transfer, queue_dfd)
-                transfer.addBoth(self._transfer_ended, request)
-            if delay:
-                self._process_queue(slot)
-                break
+        dispatch_within_cap(self, slot, self._transfer_started)
 
     async def _wait_for_download(self, slot: Slot, request: Request, queue_dfd: Deferred[Response]) -> None:
-        # as Scrapy's, except that an abandoned transfer has answered its caller already
-        try:
-            response = await self._download(slot, request)
-        except Exception:
-            if not queue_dfd.called:
-                queue_dfd.errback(Failure())
-        else:
-            if not queue_dfd.called:
-                queue_dfd.callback(response)
+        await wait_for_download_unless_answered(self, slot, request, queue_dfd)
+
+    def _transfer_started(
+        self, request: Request, transfer: Deferred[None], queue_dfd: Deferred[Response]
+    ) -> None:
+        if not transfer.called:
+            self._transfers[request] = (transfer, queue_dfd)
+            transfer.addBoth(self._transfer_ended, request)
 
     def _transfer_ended(self, result: object, request: Request) -> None:
         self._transfers.pop(request, None)
@@ -100,14 +81,11 @@ class FtlDownloader(Downloader):
 
         Each fails with ``error_for(request)``, by default ``CrawlStopping``.
         """
-        discarded = 0
-        for slot in self.slots.values():
-            while slot.queue:
-                request, queue_dfd = slot.queue.popleft()
-                error = error_for(request) if error_for else CrawlStopping(f"{request.url} was never sent")
-                queue_dfd.errback(error)
-                discarded += 1
-        return discarded
+        return fail_queued_requests(self, error_for or _never_sent)
+
+
+def _never_sent(request: Request) -> Exception:
+    return CrawlStopping(f"{request.url} was never sent")
 
 
 def discard_queued_requests(crawler: Crawler, error_for: Callable[[Request], Exception] | None = None) -> int:

@@ -30,8 +30,6 @@ class FtlHostOnlyMiddleware:
 
     def process_request(self, request: Request) -> None:
         parts = urlparse_cached(request)
-        if parts.scheme == "data":
-            return  # answered in-process, no network
         if (parts.scheme, parts.netloc) != self.allowed:
             raise IgnoreRequest(
                 f"refused to contact {parts.scheme}://{parts.netloc}: "

@@ -22,6 +22,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 
 from ftl_scraper.errors import HttpStatusError
+from ftl_scraper.scrapy_internals import engine_is_closing
 
 logger = logging.getLogger(__name__)
 
@@ -78,12 +79,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(settings)
         seed = settings.get("FTL_RETRY_JITTER_SEED")
         self.backoff = Backoff(
-            base=settings.getfloat("FTL_RETRY_BACKOFF_BASE", 0.5),
-            cap=settings.getfloat("FTL_RETRY_BACKOFF_MAX", 8.0),
+            base=settings.getfloat("FTL_RETRY_BACKOFF_BASE"),
+            cap=settings.getfloat("FTL_RETRY_BACKOFF_MAX"),
             # seeded only in tests, so that their retry gaps are reproducible
             rng=random.Random(None if seed in (None, "") else int(seed)),
         )
-        self.retry_after_max = settings.getfloat("FTL_RETRY_AFTER_MAX", 30.0)
+        self.retry_after_max = settings.getfloat("FTL_RETRY_AFTER_MAX")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -150,7 +151,4 @@ class BackoffRetryMiddleware(RetryMiddleware):
         engine = self.crawler.engine
         if engine is None or not engine.running:
             return True
-        # Scrapy has no public "spider is closing" flag; the engine slot's `closing` is set as
-        # soon as close_spider starts (tests/test_crawl_faults.py times a fail-fast stop).
-        slot = getattr(engine, "_slot", None)
-        return slot is not None and getattr(slot, "closing", None) is not None
+        return engine_is_closing(engine)

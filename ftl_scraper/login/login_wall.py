@@ -8,7 +8,7 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from ftl_scraper.errors import LoginRequiredError
-from ftl_scraper.parsers.text import LOGIN_PATHS, LOGIN_REQUIRED_MESSAGE, is_login_page
+from ftl_scraper.site.login import LOGIN_PATHS, LOGIN_REQUIRED_MESSAGE, is_login_page
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 

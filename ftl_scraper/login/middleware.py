@@ -21,11 +21,9 @@ from ftl_scraper.errors import FetchError, FtlError, LoginRefusedError, LoginReq
 from ftl_scraper.login.credentials import SESSION_COOKIE, Credentials, LoginConfig
 from ftl_scraper.login.login_wall import is_login_wall
 from ftl_scraper.login.session_store import SessionStore, StoredSession
-from ftl_scraper.parsers.text import LOGIN_PAGE_PATH, LOGIN_REQUIRED_MESSAGE
+from ftl_scraper.site.login import LOGIN_PAGE_PATH, LOGIN_POST_PATH, LOGIN_REQUIRED_MESSAGE
 
 logger = logging.getLogger(__name__)
-
-LOGIN_POST_PATH = "/login"
 
 #: A session refused mid-crawl is replaced by one fresh login; a second refusal ends the crawl.
 MAX_LOGINS_PER_CRAWL = 2
@@ -93,7 +91,7 @@ class FtlLoginMiddleware:
     # -- the downloader middleware interface
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get(LOGIN_REQUEST_META) or urlparse_cached(request).scheme == "data":
+        if request.meta.get(LOGIN_REQUEST_META):
             return
         if self.config_error is not None:
             raise _fresh_copy(self.config_error)

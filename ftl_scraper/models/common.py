@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FTL_ID_PATTERN = r"^[0-9A-F]{32}$"
+from ftl_scraper.site.ids import FTL_ID_PATTERN as _FTL_ID
+
+#: a whole field holding one FTL ID, upper case
+FTL_ID_PATTERN = rf"^{_FTL_ID}$"
 COUNTRY_PATTERN = r"^[A-Z]{3}$"
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from pydantic_core import to_json
 from scrapy.exporters import JsonItemExporter
 
+from ftl_scraper.scrapy_internals import begin_json_item
+
 
 class IndentedJsonItemExporter(JsonItemExporter):
     """Scrapy's JSON exporter, encoding with pydantic-core instead of the standard library.
@@ -24,5 +26,5 @@ class IndentedJsonItemExporter(JsonItemExporter):
             super().export_item(item)
             return
         itemdict = dict(self.get_serialized_fields(item))
-        self._add_comma_after_first()
+        begin_json_item(self)
         self.file.write(to_json(itemdict, indent=self.indent))

@@ -16,18 +16,13 @@ from parsel.selector import create_root_node
 
 from ftl_scraper.errors import LoginRequiredError, PoolParseError
 from ftl_scraper.models import Pool, PoolBout, PoolFencer, Referee
-from ftl_scraper.parsers.text import (
-    FTL_ID,
-    LOGIN_REQUIRED_MESSAGE,
-    AffiliationParts,
-    is_login_page,
-    normalize_whitespace,
-    split_affiliation,
-)
+from ftl_scraper.parsers.text import AffiliationParts, normalize_whitespace, split_affiliation
+from ftl_scraper.site.ids import FTL_ID, FTL_ID_ANY_CASE
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
-_WRAPPER_DIV_ID = re.compile(r"pool_(?P<pool_id>[0-9A-Fa-f]{32})")
+_WRAPPER_DIV_ID = re.compile(rf"pool_(?P<pool_id>{FTL_ID_ANY_CASE})")
 _DETAILS_HREF = re.compile(
-    r"/pools/details/[0-9A-Fa-f]{32}/[0-9A-Fa-f]{32}/(?P<pool_id>[0-9A-Fa-f]{32})(?![0-9A-Fa-f])"
+    rf"/pools/details/{FTL_ID_ANY_CASE}/{FTL_ID_ANY_CASE}/(?P<pool_id>{FTL_ID_ANY_CASE})(?![0-9A-Fa-f])"
 )
 _POOL_NUMBER = re.compile(r"pool\s*#\s*(?P<number>\d+)", re.IGNORECASE)
 # The strip is whatever sits between "strip" and " at <time>" (numbers, "A5", "Blue 2"); the time

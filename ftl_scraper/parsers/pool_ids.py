@@ -7,14 +7,15 @@ import re
 from parsel import Selector
 
 from ftl_scraper.errors import LoginRequiredError, PoolIdsParseError
-from ftl_scraper.parsers.text import FTL_ID, LOGIN_REQUIRED_MESSAGE, is_login_page
+from ftl_scraper.site.ids import FTL_ID, FTL_ID_ANY_CASE
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 NO_POOL_IDS_MESSAGE = "no pool IDs on the pools page: not published yet, or not a pools page"
 
 # `var ids = [ ... ];` — the page script's own list; `[^\]]*` keeps the match inside the array.
 _IDS_ARRAY = re.compile(r"\b(?:var|let|const)\s+ids\s*=\s*\[(?P<body>[^\]]*)\]")
 _QUOTED_TOKEN = re.compile(r"""^(?P<quote>["'])(?P<value>.*)(?P=quote)$""", re.DOTALL)
-_PLACEHOLDER_ID = re.compile(r"pool_(?P<pool_id>[0-9A-Fa-f]{32})")
+_PLACEHOLDER_ID = re.compile(rf"pool_(?P<pool_id>{FTL_ID_ANY_CASE})")
 
 
 def parse_pool_ids(html: str) -> list[str]:

@@ -8,12 +8,9 @@ from typing import Any, Literal
 
 from ftl_scraper.errors import InvalidArgumentError, LoginRequiredError, ResultsParseError
 from ftl_scraper.models import PoolResult, PoolResults
-from ftl_scraper.parsers.text import (
-    FTL_ID,
-    LOGIN_REQUIRED_MESSAGE,
-    is_login_page,
-    normalize_whitespace,
-)
+from ftl_scraper.parsers.text import normalize_whitespace
+from ftl_scraper.site.ids import FTL_ID
+from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 ENDPOINT = "pool results JSON"
 

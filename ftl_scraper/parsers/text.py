@@ -1,39 +1,16 @@
-"""Small text helpers shared by the FTL parsers: whitespace, login-page detection, affiliations."""
+"""Small text helpers shared by the FTL parsers: whitespace and affiliations."""
 
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
-# FTL's login page carries ``<form id="loginForm">`` posting to ``/login``; either mark is enough,
-# because a followed redirect to it comes back as HTTP 200 and must not be read as data.
-_LOGIN_FORM_ID = re.compile(r"""\bid\s*=\s*["']?loginForm\b""", re.IGNORECASE)
-_LOGIN_FORM_ACTION = re.compile(
-    r"""<form\b[^>]*\baction\s*=\s*["']?(?:https?://[^/"'\s>]+)?(?:/account)?/login(?:[?#"'\s>]|$)""",
-    re.IGNORECASE,
-)
 _COUNTRY_CODE = re.compile(r"[A-Z]{3}")
-#: an FTL event, round, pool or fencer ID, in any case (FTL itself writes them upper-case)
-FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
-LOGIN_PAGE_PATH = "/account/login"
-#: FTL's login form page and its POST target
-LOGIN_PATHS = frozenset({LOGIN_PAGE_PATH, "/login"})
-
-LOGIN_REQUIRED_MESSAGE = "FTL requires login for this page: set FTL_USERNAME and FTL_PASSWORD, or FTL_COOKIE"
 
 
 def normalize_whitespace(text: str) -> str:
     """Collapse every run of whitespace (newlines, tabs, non-breaking spaces) to one space."""
     return " ".join(text.split())
-
-
-def is_login_page(html: str) -> bool:
-    """True if ``html`` is FTL's login page (what an unauthenticated request ends on)."""
-    # Both marks contain "login". The case-insensitive regexes cost ~25 us per KB (no literal
-    # prefix to skip ahead on), and every page passes through here several times.
-    if "login" not in html.lower():
-        return False
-    return bool(_LOGIN_FORM_ID.search(html) or _LOGIN_FORM_ACTION.search(html))
 
 
 class AffiliationParts(NamedTuple):

@@ -1,4 +1,4 @@
-"""Parse each fetched page, validate it, and fold everything into one exported bundle."""
+"""Parse each fetched page, validate it, and fold everything into one exported bundle per round."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pydantic import ValidationError
 from scrapy.exceptions import DropItem
 
 from ftl_scraper.errors import FtlError, ParseError
-from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolResultsPage
-from ftl_scraper.models import CrawlError, Pool, PoolResults, PoolsBundle
+from ftl_scraper.items import FailedPage, PageKind, PoolFragmentPage, PoolIdsPage, PoolResultsPage
 from ftl_scraper.parsers import parse_pool_html, parse_pool_results
+from ftl_scraper.pipelines.pool_round_assembly import PoolRoundAssembly
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -20,18 +20,21 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+_PoolRoundKey = tuple[str, str]  # (event_id, pool_round_id)
+_PoolRoundPageItem = PoolIdsPage | PoolFragmentPage | PoolResultsPage | FailedPage
+
 
 class PoolsBundlePipeline:
-    """Consumes the spider's raw pages and emits a single ``PoolsBundle`` as a JSON-safe dict.
+    """Consumes the spider's raw and failed pages and emits each round's ``PoolsBundle`` as a
+    JSON-safe dict, in place of the page that completed the round (see ``pool_round_assembly``).
 
-    Page items are dropped (quietly) once folded in; only the bundle reaches the feed.
+    Page items are dropped (quietly) once folded in; only bundles reach the feed.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.pool_ids: list[str] | None = None
-        self.pools: dict[str, Pool] = {}
-        self.results: PoolResults | None = None
+        self.assemblies: dict[_PoolRoundKey, PoolRoundAssembly] = {}
+        self.emitted: set[_PoolRoundKey] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -42,67 +45,67 @@ class PoolsBundlePipeline:
         return self.crawler.spider  # type: ignore[return-value]
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, BundleReady):
-            return self._bundle()
-        try:
-            self._fold_in(item)
-        except FtlError as error:
-            self.spider.record_error(error)
-        raise DropItem("folded into the bundle", log_level="DEBUG")
+        if not isinstance(item, PoolIdsPage | PoolFragmentPage | PoolResultsPage | FailedPage):
+            raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
+        key = (item.event_id, item.pool_round_id)
+        if key in self.emitted:
+            raise DropItem("its round's bundle is already out", log_level="DEBUG")
+        assembly = self.assemblies.setdefault(key, PoolRoundAssembly(*key))
+        self._fold_in(assembly, item)
+        if not assembly.is_done:
+            raise DropItem("folded into the bundle", log_level="DEBUG")
+        del self.assemblies[key]
+        self.emitted.add(key)
+        return self._bundle(assembly)
 
-    def _fold_in(self, item: Any) -> None:
+    def close_spider(self) -> None:
         spider = self.spider
-        context = {"event_id": spider.event_id, "pool_round_id": spider.pool_round_id}
+        if spider.errors and not spider.partial:
+            return  # fail-fast stopped the crawl: its first error says why there is no bundle
+        for assembly in self.assemblies.values():
+            # a page that neither arrived nor failed was dropped somewhere: say which
+            problem = FtlError(f"the crawl ended without {assembly.missing_pages()[0]}")
+            spider.record_error(
+                problem.with_context(event_id=assembly.event_id, pool_round_id=assembly.pool_round_id)
+            )
+
+    def _fold_in(self, assembly: PoolRoundAssembly, item: _PoolRoundPageItem) -> None:
+        if isinstance(item, FailedPage):
+            assembly.record_failed_page(item.kind, item.error, item.pool_id)
+            return
+        context = {"event_id": assembly.event_id, "pool_round_id": assembly.pool_round_id}
         if isinstance(item, PoolIdsPage):
-            self.pool_ids = item.pool_ids
+            assembly.fold_pool_ids(item.pool_ids)
         elif isinstance(item, PoolFragmentPage):
             try:
-                self.pools[item.pool_id] = parse_pool_html(item.html, item.pool_id)
+                assembly.fold_pool(parse_pool_html(item.html, item.pool_id))
             except FtlError as error:
-                raise error.with_context(url=item.url, pool_id=item.pool_id, **context) from None
-        elif isinstance(item, PoolResultsPage):
-            try:
-                self.results = parse_pool_results(item.body, **context)
-            except FtlError as error:
-                raise error.with_context(url=item.url, **context) from None
+                error.with_context(url=item.url, pool_id=item.pool_id, **context)
+                self._record_failure(assembly, PageKind.POOL_FRAGMENT, error, item.pool_id)
         else:
-            raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
+            try:
+                assembly.fold_results(parse_pool_results(item.body, **context))
+            except FtlError as error:
+                self._record_failure(
+                    assembly, PageKind.POOL_RESULTS, error.with_context(url=item.url, **context)
+                )
 
-    def _bundle(self) -> dict[str, Any]:
+    def _record_failure(
+        self, assembly: PoolRoundAssembly, kind: PageKind, error: FtlError, pool_id: str | None = None
+    ) -> None:
+        assembly.record_failed_page(kind, error, pool_id)
+        self.spider.record_error(error)
+
+    def _bundle(self, assembly: PoolRoundAssembly) -> dict[str, Any]:
         spider = self.spider
-        pool_ids = self.pool_ids or []
-        if not spider.errors:
-            # every page either arrived or failed with an error; a page that did neither was
-            # dropped somewhere, and a bundle without it must not claim to be complete
-            missing = [pool_id for pool_id in pool_ids if pool_id not in self.pools]
-            if self.pool_ids is None or self.results is None or missing:
-                what = f"pool {missing[0]}" if missing else "the pools page or the results JSON"
-                problem = FtlError(f"the crawl ended without {what}")
-                spider.record_error(problem)
-                if not spider.partial:
-                    raise DropItem(str(problem))
-        errors = [
-            CrawlError(
-                kind=type(error).__name__,
-                pool_id=error.pool_id,
-                url=error.url or "",
-                message=str(error),
-            )
-            for error in spider.errors
-        ]
+        if assembly.failures and not spider.partial:
+            # fail-fast: the first failure already stopped the crawl, and no bundle may be written
+            raise DropItem("the round failed", log_level="DEBUG")
         try:
-            bundle = PoolsBundle(
-                event_id=spider.event_id,
-                pool_round_id=spider.pool_round_id,
-                pool_ids=pool_ids,
-                pools=[self.pools[pool_id] for pool_id in pool_ids if pool_id in self.pools],
-                results=self.results,
-                complete=not errors,
-                errors=errors,
-            )
+            bundle = assembly.build_bundle()
         except ValidationError as error:
             problem = ParseError(f"the bundle does not validate: {error.errors()[0]['msg']}")
             spider.record_error(problem)
             raise DropItem(str(problem)) from None
-        self.crawler.stats.set_value("ftl/pools", len(bundle.pools))
+        self.crawler.stats.inc_value("ftl/pools", len(bundle.pools))
         return bundle.model_dump(mode="json")

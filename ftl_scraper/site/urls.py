@@ -7,20 +7,20 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ftl_scraper.errors import InvalidArgumentError
+from ftl_scraper.site.ids import FTL_ID, FTL_ID_ANY_CASE
 
 DEFAULT_BASE_URL = "https://www.fencingtimelive.com"
 
-_FTL_ID = re.compile(r"[0-9A-Fa-f]{32}")
 # /pools/scores/{event}/{round}[/{pool}], /pools/results/data/{event}/{round}, /pools/details/...
 _POOLS_PATH = re.compile(
-    r"/pools/(?:scores|details|results(?:/data)?)/(?P<event>[0-9A-Fa-f]{32})/(?P<round>[0-9A-Fa-f]{32})(?:/|$)"
+    rf"/pools/(?:scores|details|results(?:/data)?)/(?P<event>{FTL_ID_ANY_CASE})/(?P<round>{FTL_ID_ANY_CASE})(?:/|$)"
 )
 
 
 def normalize_ftl_id(value: object, field: str) -> str:
     """Return an FTL ID upper-cased, or raise naming the argument that was wrong."""
     text = str(value).strip() if value is not None else ""
-    if not _FTL_ID.fullmatch(text):
+    if not FTL_ID.fullmatch(text):
         shown = text if len(text) <= 60 else text[:57] + "..."
         raise InvalidArgumentError(f"{field} must be a 32-character hexadecimal FTL ID, got {shown!r}")
     return text.upper()

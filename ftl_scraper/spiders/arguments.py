@@ -1,8 +1,8 @@
-"""The `pools` spider's arguments, validated and documented in one place."""
+"""The spiders' arguments, validated and documented in one place."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from pydantic import (
     BaseModel,
@@ -18,14 +18,38 @@ from ftl_scraper.errors import InvalidArgumentError
 from ftl_scraper.site.urls import ids_from_pools_url, normalize_ftl_id
 
 
-class PoolsArguments(BaseModel):
-    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+class SpiderArguments(BaseModel):
+    """Base of every spider's argument model; a spider names its own as ``arguments_model``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @classmethod
+    def parse(cls, raw: dict[str, Any], *, base_url: str | None = None) -> Self:
+        """Validate spider keywords, raising one readable line on the first problem.
+
+        With ``base_url`` (FTL_BASE_URL), a ``url`` argument on another host is refused too.
+        """
+        try:
+            return cls.model_validate(raw, context={"base_url": base_url})
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = ".".join(str(part) for part in first["loc"]) or "arguments"
+            if first["type"] == "extra_forbidden":
+                known = ", ".join(cls.model_fields)
+                message = f"unknown spider argument {name!r} (known: {known})"
+            elif first["loc"]:
+                message = f"spider argument {name!r}: {first['msg']}"
+            else:
+                message = first["msg"].removeprefix("Value error, ")
+            raise InvalidArgumentError(message) from None
+
+
+class PoolsArguments(SpiderArguments):
+    """``-a`` arguments of ``scrapy crawl pools`` (also the keywords of the spider class)."""
+
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
     round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
-    url: str | None = Field(None, description="Any FTL pools URL carrying both IDs")
+    url: str | None = Field(None, description="Instead of both: an FTL pools URL on FTL_BASE_URL's host")
     force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
     partial: bool = Field(False, description="Keep going past failed pages; report them")
 
@@ -61,23 +85,3 @@ class PoolsArguments(BaseModel):
     @property
     def pool_round_id(self) -> str:
         return self._pool_round_id
-
-    @classmethod
-    def parse(cls, raw: dict[str, Any], *, base_url: str | None = None) -> PoolsArguments:
-        """Validate spider keywords, raising one readable line on the first problem.
-
-        With ``base_url`` (FTL_BASE_URL), a ``url`` on another host is refused too.
-        """
-        try:
-            return cls.model_validate(raw, context={"base_url": base_url})
-        except ValidationError as error:
-            first = error.errors()[0]
-            name = ".".join(str(part) for part in first["loc"]) or "arguments"
-            if first["type"] == "extra_forbidden":
-                known = ", ".join(cls.model_fields)
-                message = f"unknown spider argument {name!r} (known: {known})"
-            elif first["loc"]:
-                message = f"spider argument {name!r}: {first['msg']}"
-            else:
-                message = first["msg"].removeprefix("Value error, ")
-            raise InvalidArgumentError(message) from None

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Self
+from functools import cached_property
+from typing import Any, ClassVar
 
 import scrapy
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
@@ -17,15 +15,15 @@ from twisted.python.failure import Failure
 from ftl_scraper.errors import FtlError
 from ftl_scraper.fetching.downloader import CrawlStopping, discard_queued_requests
 from ftl_scraper.fetching.failures import error_from_failure
-from ftl_scraper.items import BundleReady, PoolFragmentPage, PoolIdsPage, PoolResultsPage
+from ftl_scraper.items import FailedPage, PageKind, PoolFragmentPage, PoolIdsPage, PoolResultsPage
 from ftl_scraper.parsers import parse_pool_ids
 from ftl_scraper.site.urls import PoolRoundUrls, normalize_base_url
 from ftl_scraper.spiders.arguments import PoolsArguments
 
 logger = logging.getLogger(__name__)
 
-# The end-of-crawl request carries no network traffic: Scrapy's data: handler answers it.
-_BUNDLE_TRIGGER_URL = "data:,"
+# which page a request fetches, for its errback
+_PAGE_KIND_META = "ftl_page_kind"
 
 
 class PoolsSpider(scrapy.Spider):
@@ -35,12 +33,13 @@ class PoolsSpider(scrapy.Spider):
     """
 
     name = "pools"
-    urls: PoolRoundUrls
+    #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
+    arguments_model: ClassVar[type[PoolsArguments]] = PoolsArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
             raise TypeError("PoolsSpider takes keyword arguments only")
-        self.arguments = PoolsArguments.parse(kwargs)
+        self.arguments = self.arguments_model.parse(kwargs)
         super().__init__()
         self.event_id = self.arguments.event_id
         self.pool_round_id = self.arguments.pool_round_id
@@ -48,50 +47,60 @@ class PoolsSpider(scrapy.Spider):
         self.partial = self.arguments.partial
         #: every page that could not be fetched or read, in the order it failed
         self.errors: list[FtlError] = []
-        self._bundle_requested = False
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        base_url = normalize_base_url(crawler.settings.get("FTL_BASE_URL"))
-        # a url on another host names a page this crawl would not read: refuse it before any request
-        PoolsArguments.parse(spider.arguments.model_dump(exclude_unset=True), base_url=base_url)
-        spider.urls = PoolRoundUrls(base_url, spider.event_id, spider.pool_round_id)
-        crawler.signals.connect(spider._request_bundle_when_idle, signal=signals.spider_idle)
-        return spider
+    @cached_property
+    def urls(self) -> PoolRoundUrls:
+        # read once the crawl has started: the spider is made before the addon sets the defaults
+        base_url = normalize_base_url(self.crawler.settings.get("FTL_BASE_URL"))
+        # a url on another host names a page this crawl would not read: refused before any request
+        self.arguments_model.parse(self.arguments.model_dump(exclude_unset=True), base_url=base_url)
+        return PoolRoundUrls(base_url, self.event_id, self.pool_round_id)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # the results JSON needs no pool ID: fetch it alongside the pools page
-        yield self._ftl_request(self.urls.pool_ids_page, self.parse_pool_ids_page)
-        yield self._ftl_request(self.urls.results_data, self.parse_results_data)
+        yield self._ftl_request(self.urls.pool_ids_page, PageKind.POOL_IDS, self.parse_pool_ids_page)
+        yield self._ftl_request(self.urls.results_data, PageKind.POOL_RESULTS, self.parse_results_data)
 
     def parse_pool_ids_page(self, response: Response) -> Iterator[Any]:
         try:
             pool_ids = parse_pool_ids(response.text)
         except FtlError as error:
-            self.record_error(error.with_context(url=response.url))
+            yield from self._page_failed(PageKind.POOL_IDS, error.with_context(url=response.url))
             return
-        yield PoolIdsPage(url=response.url, pool_ids=pool_ids)
+        yield PoolIdsPage(self.event_id, self.pool_round_id, url=response.url, pool_ids=pool_ids)
         for pool_id in pool_ids:
             yield self._ftl_request(
                 self.urls.pool_fragment(pool_id),
+                PageKind.POOL_FRAGMENT,
                 self.parse_pool_fragment,
                 pool_id=pool_id,
             )
 
     def parse_pool_fragment(self, response: Response, pool_id: str) -> Iterator[PoolFragmentPage]:
-        yield PoolFragmentPage(url=response.url, pool_id=pool_id, html=response.text)
+        yield PoolFragmentPage(
+            self.event_id, self.pool_round_id, url=response.url, pool_id=pool_id, html=response.text
+        )
 
     def parse_results_data(self, response: Response) -> Iterator[PoolResultsPage]:
-        yield PoolResultsPage(url=response.url, body=response.body)
+        yield PoolResultsPage(self.event_id, self.pool_round_id, url=response.url, body=response.body)
 
-    def on_request_failed(self, failure: Failure) -> None:
+    def on_request_failed(self, failure: Failure) -> Iterator[FailedPage]:
         if failure.check(CrawlStopping):
             return  # dropped after the crawl failed: not a cause of its own
         request = failure.request  # type: ignore[attr-defined]
         timeout = request.meta.get("download_timeout")
         error = error_from_failure(failure, url=request.url, timeout=timeout)
-        self.record_error(error.with_context(pool_id=request.cb_kwargs.get("pool_id")))
+        pool_id = request.cb_kwargs.get("pool_id")
+        yield from self._page_failed(request.meta[_PAGE_KIND_META], error.with_context(pool_id=pool_id))
+
+    def _page_failed(self, kind: PageKind, error: FtlError) -> Iterator[FailedPage]:
+        # in partial mode the pipeline counts the page as in, so it knows when the round is done
+        self.record_error(error)
+        if self.partial:
+            url = error.url or ""
+            yield FailedPage(
+                kind, self.event_id, self.pool_round_id, url=url, error=error, pool_id=error.pool_id
+            )
 
     def record_error(self, error: FtlError) -> None:
         """Keep a failed page; unless in partial mode, stop the crawl at once."""
@@ -104,33 +113,14 @@ class PoolsSpider(scrapy.Spider):
             discard_queued_requests(self.crawler)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="ftl_error"))
 
-    def _ftl_request(self, url: str, callback: Any, **cb_kwargs: str) -> scrapy.Request:
+    def _ftl_request(self, url: str, kind: PageKind, callback: Any, **cb_kwargs: str) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.on_request_failed,
             cb_kwargs=cb_kwargs,
-            meta={"force_refresh": self.force_refresh},
+            meta={"force_refresh": self.force_refresh, _PAGE_KIND_META: kind},
             # pool IDs are de-duplicated by the parser already; the dupe filter could only drop
             # a page without telling its errback, which would leave a hole in the bundle
             dont_filter=True,
         )
-
-    def _request_bundle_when_idle(self) -> None:
-        # Every page is in once the engine is idle: one last request asks the pipeline for
-        # the bundle, so the feed exports exactly one item however the pages arrived.
-        if self._bundle_requested or (self.errors and not self.partial):
-            return
-        self._bundle_requested = True
-        self.crawler.engine.crawl(
-            scrapy.Request(
-                _BUNDLE_TRIGGER_URL,
-                callback=self._emit_bundle,
-                dont_filter=True,
-                meta={"dont_cache": True},
-            )
-        )
-        raise DontCloseSpider
-
-    def _emit_bundle(self, response: Response) -> Iterator[BundleReady]:
-        yield BundleReady()

@@ -174,6 +174,9 @@ class FakeFtlServer:
         self.login_count = 0
         for event in events:
             self.add_event(event)
+        # what reset() goes back to: the construction-time events and accounts
+        self._initial_pages = dict(self._pages)
+        self._initial_accounts = dict(self.accounts)
 
     # -- lifecycle
 
@@ -285,7 +288,8 @@ class FakeFtlServer:
             return sum(1 for request in self.requests if matches(request.path))
 
     def reset(self, *, drain_timeout: float = 2.0) -> None:
-        """Forget requests, faults, sessions and counters; restore latency and require_login.
+        """Forget requests, faults, sessions, counters and events added since; restore latency,
+        require_login and the accounts given to the constructor.
 
         Waits up to ``drain_timeout`` for requests still being answered (a delayed response
         from an earlier test) so they do not count towards the next test's ``peak_in_flight``.
@@ -298,6 +302,8 @@ class FakeFtlServer:
             self.peak_in_flight = self.in_flight
             self.login_count = 0
             self.latency, self.require_login = self._defaults
+            self.accounts = dict(self._initial_accounts)
+            self._pages = dict(self._initial_pages)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:

@@ -1,0 +1,104 @@
+"""Every use of Scrapy's private API, with why it is needed: a Scrapy upgrade reviews this file only.
+
+Checked against Scrapy 2.19.0 (``SCRAPY_VERSION_CHECKED``); tests/test_scrapy_internals.py fails
+on another version, so an upgrade starts with reading each function below against the new source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from time import monotonic
+
+from scrapy import Request
+from scrapy.core.downloader import Downloader, Slot
+from scrapy.core.engine import ExecutionEngine
+from scrapy.exporters import JsonItemExporter
+from scrapy.http import Response
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+SCRAPY_VERSION_CHECKED = "2.19.0"
+
+
+def dispatch_within_cap(
+    downloader: Downloader,
+    slot: Slot,
+    started: Callable[[Request, Deferred[None], Deferred[Response]], None] | None = None,
+) -> None:
+    """``Downloader._process_queue`` with the per-domain cap holding (``FtlDownloader``).
+
+    Scrapy 2.19 starts each transfer in a task and counts it as transferring only once that task
+    runs, so its loop reads a stale count and starts the whole slot queue at once when
+    ``DOWNLOAD_DELAY`` is 0 (tests/test_downloader_cap.py shows it on stock Scrapy). Marking the
+    request as transferring before its task is scheduled is the one-line difference. Private:
+    ``Slot.queue``/``transferring``/``latercall``/``lastseen``, ``Downloader._latercall`` and
+    ``_wait_for_download``. ``started`` is told of each transfer: its task and the deferred its
+    caller waits on.
+    """
+    if slot.latercall:
+        return  # a delayed run of this method is already scheduled
+    now = monotonic()
+    delay = slot.download_delay()
+    if delay:
+        penalty = delay - now + slot.lastseen
+        if penalty > 0:
+            slot.latercall = call_later(penalty, downloader._latercall, slot)
+            return
+    while slot.queue and slot.free_transfer_slots() > 0:
+        slot.lastseen = now
+        request, queue_dfd = slot.queue.popleft()
+        slot.transferring.add(request)  # counted now, not when the task first runs
+        transfer = deferred_from_coro(downloader._wait_for_download(slot, request, queue_dfd))
+        if started is not None:
+            started(request, transfer, queue_dfd)
+        if delay:
+            dispatch_within_cap(downloader, slot, started)
+            break
+
+
+async def wait_for_download_unless_answered(
+    downloader: Downloader, slot: Slot, request: Request, queue_dfd: Deferred[Response]
+) -> None:
+    """``Downloader._wait_for_download``, except that a caller answered already (a transfer
+    abandoned on Ctrl-C, see ``FtlDownloader.stop_sending``) is not answered twice. Private:
+    ``Downloader._download`` and the queue's Deferreds."""
+    try:
+        response = await downloader._download(slot, request)
+    except Exception:
+        if not queue_dfd.called:
+            queue_dfd.errback(Failure())
+    else:
+        if not queue_dfd.called:
+            queue_dfd.callback(response)
+
+
+def fail_queued_requests(downloader: Downloader, error_for: Callable[[Request], Exception]) -> int:
+    """Fail every request waiting in a download slot's queue; returns how many.
+
+    Scrapy has no public way to drop requests that already passed the downloader middlewares'
+    ``process_request`` and wait for a transfer slot (fail-fast and the circuit breaker need it).
+    Private: ``Downloader.slots``, ``Slot.queue`` and the queue's Deferreds.
+    """
+    discarded = 0
+    for slot in downloader.slots.values():
+        while slot.queue:
+            request, queue_dfd = slot.queue.popleft()
+            queue_dfd.errback(error_for(request))
+            discarded += 1
+    return discarded
+
+
+def engine_is_closing(engine: ExecutionEngine) -> bool:
+    """True once ``close_spider`` has started. Scrapy has no public "spider is closing" flag;
+    the engine slot's ``closing`` is set as soon as closing starts. Private: ``ExecutionEngine._slot``."""
+    slot = getattr(engine, "_slot", None)
+    return slot is not None and getattr(slot, "closing", None) is not None
+
+
+def begin_json_item(exporter: JsonItemExporter) -> None:
+    """Write what ``JsonItemExporter`` writes before an item (the comma and newline after the
+    first), for an exporter that encodes the item itself. Private:
+    ``JsonItemExporter._add_comma_after_first``."""
+    exporter._add_comma_after_first()
