@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from ftl_scraper import fetch_pools_bundle
+from ftl_scraper.errors import FetchError
+
 from .fakeftl import Delay, FakeEvent, FakeFtlServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -141,3 +144,15 @@ def test_the_python_api_crawl_dies_with_its_caller(fake_ftl: FakeFtlServer, fake
         time.sleep(0.05)
 
     assert not is_running(child)
+
+
+def test_total_timeout_bounds_the_whole_python_call(fake_ftl: FakeFtlServer, fake_event: FakeEvent) -> None:
+    fake_ftl.add_fault(pool_fragments(fake_event), SLOW_PAGE, forever=True)
+    settings = {
+        "FTL_BASE_URL": fake_ftl.base_url,
+        "HTTPCACHE_ENABLED": 0,
+        "DOWNLOAD_TIMEOUT": PATIENT_TIMEOUT,
+    }
+
+    with pytest.raises(FetchError, match=r"did not finish within total_timeout=2 s"):
+        fetch_pools_bundle(fake_event.event_id, fake_event.pool_round_id, total_timeout=2, settings=settings)
