@@ -121,7 +121,9 @@ def is_running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the child crawl through /proc")
-def test_the_python_api_crawl_dies_with_its_caller(fake_ftl: FakeFtlServer, fake_event: FakeEvent) -> None:
+def test_the_python_api_crawl_dies_with_its_caller_and_leaves_no_folder(
+    fake_ftl: FakeFtlServer, fake_event: FakeEvent
+) -> None:
     fake_ftl.add_fault(pool_fragments(fake_event), SLOW_PAGE, forever=True)
     settings = {
         "FTL_BASE_URL": fake_ftl.base_url,
@@ -135,6 +137,8 @@ def test_the_python_api_crawl_dies_with_its_caller(fake_ftl: FakeFtlServer, fake
     caller = subprocess.Popen([sys.executable, "-c", caller_code], cwd=REPO_ROOT)
     wait_until_pool_pages_hang(fake_ftl)
     [child] = children_of(caller.pid)
+    call_folder = Path(os.readlink(f"/proc/{child}/cwd"))  # the call's temporary folder
+    assert (call_folder / "crawl.log").exists()
 
     caller.send_signal(signal.SIGTERM)  # Python's default: the caller dies without any cleanup
     caller.wait(timeout=GIVE_UP_AFTER)
@@ -144,6 +148,7 @@ def test_the_python_api_crawl_dies_with_its_caller(fake_ftl: FakeFtlServer, fake
         time.sleep(0.05)
 
     assert not is_running(child)
+    assert not call_folder.exists()
 
 
 def test_total_timeout_bounds_the_whole_python_call(fake_ftl: FakeFtlServer, fake_event: FakeEvent) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 
 from scrapy.commands import ScrapyHelpFormatter
@@ -99,28 +100,37 @@ class Command(ScrapyCrawlCommand):
             return
         crawler = self._create_crawler(spider_class)
         self.crawler_process.crawl(crawler, **opts.spargs)
-        interrupt = StopOnSignal(
+        self._interrupt = interrupt = StopOnSignal(
             self.crawler_process,
             crawler,
             grace=checked.FTL_STOP_GRACE,
-            on_forced_exit=lambda signal_name: self._finish(interrupted_outcome(signal_name)),
+            on_forced_exit=lambda name: self._finish(
+                interrupted_outcome(name), caller_gone=interrupt.caller_gone
+            ),
         )
         interrupt.install()
-        if checked.FTL_STOP_WHEN_STDIN_CLOSES:
-            stop_when_stdin_closes()
+        if checked.FTL_CALLER_WORKDIR:
+            stop_when_stdin_closes(interrupt)
         self.crawler_process.start(install_signal_handlers=False)
         if interrupt.signal_name:
-            self._finish(interrupted_outcome(interrupt.signal_name))
+            self._stopped(interrupt.signal_name)
             return
         if self.crawler_process.bootstrap_failed:
             self._finish(CrawlOutcome(ExitStatus.FAILED, [FtlError("the crawl could not start")]))
             return
         self._finish(crawl_outcome(crawler))
 
-    def _finish(self, outcome: CrawlOutcome) -> None:
+    def _stopped(self, signal_name: str) -> None:
+        self._finish(interrupted_outcome(signal_name), caller_gone=self._interrupt.caller_gone)
+
+    def _finish(self, outcome: CrawlOutcome, *, caller_gone: bool = False) -> None:
         assert self.settings is not None
         report_path = self.settings.get("FTL_OUTCOME_FILE")
-        if report_path:
+        caller_workdir = self.settings.get("FTL_CALLER_WORKDIR")
+        if caller_gone and caller_workdir:
+            # fetch_pools_bundle's caller ended: nobody will read its folder, and nobody else removes it
+            shutil.rmtree(caller_workdir, ignore_errors=True)
+        elif report_path:
             outcome.write(report_path)
         if outcome.status is ExitStatus.PARTIAL:
             print(f"ftl_scraper: partial bundle written: {outcome.headline}", file=sys.stderr)

@@ -55,7 +55,7 @@ def fetch_pools_bundle(
         bundle_path = Path(workdir) / "bundle.json"
         outcome_path = Path(workdir) / "outcome.json"
         overrides["FTL_OUTCOME_FILE"] = str(outcome_path)
-        overrides["FTL_STOP_WHEN_STDIN_CLOSES"] = "1"  # the child must not outlive this process
+        overrides["FTL_CALLER_WORKDIR"] = workdir  # the child must not outlive this process, nor its folder
         command = [
             sys.executable, "-m", "scrapy", "crawl", "pools",
             "-a", f"event={event_id}",
@@ -93,7 +93,7 @@ def _run_child(
 ) -> int | None:
     """Run the crawl and wait for it, its stdin a pipe held open until it ends.
 
-    The child stops when that pipe closes (``FTL_STOP_WHEN_STDIN_CLOSES``), which happens however
+    The child stops when that pipe closes (``FTL_CALLER_WORKDIR``), which happens however
     this process ends, even killed: a crawl never outlives its caller. (``subprocess.run`` would
     close the pipe at once.) An exception here, such as KeyboardInterrupt, stops the child first.
     Returns None when ``total_timeout`` ran out and the child was stopped.

@@ -47,6 +47,8 @@ class StopOnSignal:
         self.on_forced_exit = on_forced_exit
         #: the name of the signal that stopped the crawl, once one came
         self.signal_name: str | None = None
+        #: set when the signal came because the calling process ended (``stop_when_stdin_closes``)
+        self.caller_gone = False
 
     def install(self) -> None:
         for signum in STOP_SIGNALS:
@@ -82,7 +84,7 @@ class StopOnSignal:
         os._exit(1)  # the reactor may be inside a transfer: skip every cleanup that could wait
 
 
-def stop_when_stdin_closes() -> None:
+def stop_when_stdin_closes(interrupt: StopOnSignal) -> None:
     """Stop the crawl as SIGTERM would once standard input reaches its end.
 
     ``fetch_pools_bundle`` runs the crawl with a pipe as its stdin and never writes to it: the
@@ -94,6 +96,7 @@ def stop_when_stdin_closes() -> None:
         with contextlib.suppress(OSError, ValueError):
             while sys.stdin.buffer.read(4096):
                 pass
+        interrupt.caller_gone = True
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=wait_for_end_of_input, name="ftl-parent-watch", daemon=True).start()
