@@ -15,12 +15,12 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticUndefined
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from ftl_scraper.cassette.format import INDEX_FILE, Cassette, resolve_cassette_folder, shipped_cassettes
 from ftl_scraper.cassette.middleware import CassetteMode
 from ftl_scraper.errors import InvalidSettingError
-from ftl_scraper.login.credentials import LoginConfig
+from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS, LoginConfig
 from ftl_scraper.paths import default_cache_dir, default_state_dir
 from ftl_scraper.site.urls import DEFAULT_BASE_URL, normalize_base_url
 
@@ -58,10 +58,10 @@ class FtlSettings(BaseModel):
     # -- politeness and speed
     # Identify ourselves honestly; FTL is a small service run for the fencing community.
     USER_AGENT: str = "ftl_scraper/0.1 (Scrapy; FencingTimeLive pool-round reader)"
-    # At most 8 requests in flight to FTL (FtlDownloader makes the cap hold). No fixed pause
-    # between requests (Scrapy's DOWNLOAD_DELAY stays 0): the cap and the retry backoff keep the
-    # load polite. 0 or less would leave every request waiting forever.
-    CONCURRENT_REQUESTS_PER_DOMAIN: int = Field(8, ge=1)
+    # Scrapy's own 8 requests in flight to FTL at most (FtlDownloader makes the cap hold); 0 or
+    # less would leave every request waiting forever. No fixed pause between requests (Scrapy's
+    # DOWNLOAD_DELAY stays 0): the cap and the retry backoff keep the load polite.
+    CONCURRENT_REQUESTS_PER_DOMAIN: int = Field(ge=1)
     CONCURRENT_REQUESTS: int = Field(ge=0, description="Scrapy's default; 0 = no global cap")
     DOWNLOAD_DELAY: float = Field(ge=0)
     # A page yields one item, folded in synchronously; Scrapy's 100 would start 100 tasks per page.
@@ -79,6 +79,8 @@ class FtlSettings(BaseModel):
     FTL_RETRY_AFTER_MAX: float = Field(30.0, ge=0)
     # This many failed attempts in a row (5xx, 429, timeouts, resets) mean FTL is down (0 = off).
     FTL_CIRCUIT_BREAKER_THRESHOLD: int = Field(5, ge=0)
+    # None = fresh jitter each run; an int makes the retry gaps reproducible (the tests use it)
+    FTL_RETRY_JITTER_SEED: int | None = None
 
     # -- the HTTP cache: pages change as bouts are fenced, so keep them three minutes, and
     # never keep an error or a redirect (a cached 503 would answer the retries too)
@@ -164,6 +166,7 @@ def check_settings(settings: BaseSettings) -> FtlSettings:
     """Check every setting the project relies on, before the crawl; raises ``InvalidSettingError``
     (one line naming the setting and what it must hold) or the login's ``InvalidArgumentError``."""
     effective = with_project_defaults(settings)
+    _refuse_unknown_ftl_settings(effective)
     values = {name: effective.get(name) for name in FtlSettings.model_fields}
     try:
         checked = FtlSettings.model_validate(values)
@@ -173,6 +176,17 @@ def check_settings(settings: BaseSettings) -> FtlSettings:
     # need it (the cache or a cassette answering), as it already sits in the shell history
     LoginConfig.from_settings(effective)
     return checked
+
+
+def _refuse_unknown_ftl_settings(settings: BaseSettings) -> None:
+    # a misspelt name (FTL_CASETTE) would otherwise be ignored without a word; only what a user
+    # gave (project file or -s) is checked, so another addon may set FTL_* names of its own
+    known = {*FtlSettings.model_fields, *CREDENTIAL_SETTINGS}
+    for name in sorted(settings):
+        given = (settings.getpriority(name) or 0) >= SETTINGS_PRIORITIES["project"]
+        if name.startswith("FTL_") and name not in known and given:
+            known_ftl = ", ".join(sorted(known_name for known_name in known if known_name.startswith("FTL_")))
+            raise InvalidSettingError(f"unknown setting {name} (known: {known_ftl})")
 
 
 def _setting_error(error: ValidationError) -> InvalidSettingError:

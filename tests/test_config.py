@@ -72,6 +72,14 @@ def test_a_bad_setting_is_named_with_what_it_must_hold(name: str, value: str, me
     assert str(raised.value) == message
 
 
+def test_a_misspelt_ftl_setting_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(InvalidSettingError) as raised:
+        check_settings(settings_with(FTL_CASETTE="demo"))
+
+    assert str(raised.value).startswith("unknown setting FTL_CASETTE (known: FTL_BASE_URL, ")
+    assert " FTL_CASSETTE, " in str(raised.value)
+
+
 def test_a_missing_cassette_folder_is_refused_in_replay(tmp_path: Path) -> None:
     with pytest.raises(InvalidSettingError) as raised:
         check_settings(settings_with(FTL_CASSETTE=str(tmp_path / "nowhere")))
@@ -104,14 +112,7 @@ def test_a_secret_on_the_command_line_is_refused_even_over_a_cassette(secret: st
     assert "hunter2" not in str(raised.value)
 
 
-def test_defaults_hold_only_values_the_check_accepts() -> None:
-    FtlSettings.model_validate(
-        {
-            **FtlSettings.defaults(),
-            "CONCURRENT_REQUESTS": 16,
-            "DOWNLOAD_DELAY": 0,
-            "RETRY_TIMES": 2,
-            "RETRY_HTTP_CODES": [500],
-        }
-    )
-    json.dumps(FtlSettings.defaults())  # settable with -s / the API's JSON
+def test_scrapys_defaults_with_ours_pass_and_ours_are_plain_json() -> None:
+    check_settings(Settings())  # no project module at all: Scrapy's defaults and the addon's
+
+    assert json.loads(json.dumps(FtlSettings.defaults())) == FtlSettings.defaults()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import time
 from pathlib import Path
 from typing import Any
 
@@ -121,9 +120,7 @@ async def test_500_forever_fails_naming_the_pool_after_three_attempts(
 ) -> None:
     failing = fragment_path(fake_event, 3)
     fake_ftl.add_fault(failing, Status(500), forever=True)
-    started = time.monotonic()
     run = await crawl(fake_ftl, fake_event, tmp_path)
-    took = time.monotonic() - started
 
     error = only_error(run)
     assert isinstance(error, HttpStatusError)
@@ -136,7 +133,8 @@ async def test_500_forever_fails_naming_the_pool_after_three_attempts(
         f"pool {fake_event.pool_ids[3]}, {error.url})"
     )
     assert len(attempts(fake_ftl, failing)) == 3
-    assert took < 3.0  # two short backoffs, not Scrapy's 180 s timeout or an endless loop
+    # two short backoffs, base * 2**(n-1) + U(0, base) each (how long it takes: benchmarks/failures.py)
+    assert run.stats["retry/backoff_seconds"] < (1 + 1) * BACKOFF_BASE + (2 + 1) * BACKOFF_BASE
 
 
 @deferred_f_from_coro_f
@@ -176,16 +174,13 @@ async def test_a_response_slower_than_the_timeout_is_retried_then_reported(
     fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
 ) -> None:
     fake_ftl.add_fault(results_path(fake_event), Delay(3), forever=True)
-    started = time.monotonic()
     run = await crawl(fake_ftl, fake_event, tmp_path, DOWNLOAD_TIMEOUT=0.3)
-    took = time.monotonic() - started
 
     error = only_error(run)
     assert isinstance(error, FetchError)
     assert str(error).startswith("FTL did not answer in time after 0.3 s (event ")
     assert error.url == fake_ftl.url(results_path(fake_event))
     assert len(attempts(fake_ftl, results_path(fake_event))) == 3
-    assert took < 2.5  # 3 x 0.3 s + backoff; the server's 3 s were never waited for
 
 
 @deferred_f_from_coro_f
@@ -220,7 +215,6 @@ async def test_a_retry_after_beyond_the_maximum_fails_at_once(
     fake_ftl: FakeFtlServer, fake_event: FakeEvent, tmp_path: Path
 ) -> None:
     fake_ftl.add_fault(results_path(fake_event), Status(503, headers={"Retry-After": "3600"}), forever=True)
-    started = time.monotonic()
     run = await crawl(fake_ftl, fake_event, tmp_path, FTL_RETRY_AFTER_MAX=5)
 
     error = only_error(run)
@@ -229,7 +223,7 @@ async def test_a_retry_after_beyond_the_maximum_fails_at_once(
     assert "asked us to wait 3600 s before retrying (Retry-After)" in str(error)
     assert "FTL_RETRY_AFTER_MAX (5 s)" in str(error)
     assert len(attempts(fake_ftl, results_path(fake_event))) == 1
-    assert time.monotonic() - started < 2
+    assert "retry/backoff_seconds" not in run.stats  # no wait at all
 
 
 # ---------------------------------------------------------------- pages that do not parse
@@ -406,9 +400,7 @@ async def test_fail_fast_does_not_wait_out_other_pages_backoff(
     # the results JSON is told to come back in 3 s; meanwhile a pool fails for good
     fake_ftl.add_fault(results_path(fake_event), Status(503, headers={"Retry-After": "3"}))
     fake_ftl.add_fault(pools_path(fake_event) + "/", Status(404))
-    started = time.monotonic()
     run = await crawl(fake_ftl, fake_event, tmp_path)
 
     assert isinstance(only_error(run), HttpStatusError)
-    assert time.monotonic() - started < 1.5
     assert len(attempts(fake_ftl, results_path(fake_event))) == 1  # the retry was never sent

@@ -21,6 +21,8 @@ from ftl_scraper.paths import default_state_dir
 from ftl_scraper.site.urls import normalize_base_url
 
 SESSION_COOKIE = "connect.sid"
+#: where credentials may come from (environment variables, or project settings)
+CREDENTIAL_SETTINGS = ("FTL_USERNAME", "FTL_PASSWORD", "FTL_COOKIE", "FTL_COOKIES_FILE")
 #: FTL's site root serves pages on the apex too, but the session cookie is host-only on www
 _APEX_HOST = "fencingtimelive.com"
 # settings given at this priority or higher come from `scrapy crawl -s` (shell history, `ps`)

@@ -45,7 +45,7 @@ class PoolsBundlePipeline:
         return self.crawler.spider  # type: ignore[return-value]
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PoolIdsPage | PoolFragmentPage | PoolResultsPage | FailedPage):
+        if not isinstance(item, _PoolRoundPageItem):
             raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
         key = (item.event_id, item.pool_round_id)
         if key in self.emitted:

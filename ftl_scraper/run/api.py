@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from ftl_scraper.errors import FetchError, FtlError
+from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
 from ftl_scraper.spiders.arguments import PoolsArguments
 
 _PROJECT_SETTINGS = "ftl_scraper.settings"
-# Handed to the child in its environment, never on its command line (visible to `ps`, and the
-# login middleware refuses secrets given with -s).
-_SECRET_SETTINGS = ("FTL_USERNAME", "FTL_PASSWORD", "FTL_COOKIE", "FTL_COOKIES_FILE")
 
 
 def fetch_pools_bundle(
@@ -48,7 +46,9 @@ def fetch_pools_bundle(
     # fail on a bad ID here, with the same message the CLI gives, before starting a process
     PoolsArguments.parse({"event": event_id, "round": pool_round_id})
     overrides = dict(settings or {})
-    secrets = {name: str(overrides.pop(name)) for name in _SECRET_SETTINGS if name in overrides}
+    # handed to the child in its environment, never on its command line (visible to `ps`, and
+    # the configuration check refuses secrets given with -s)
+    secrets = {name: str(overrides.pop(name)) for name in CREDENTIAL_SETTINGS if name in overrides}
     if timeout is not None:
         overrides["DOWNLOAD_TIMEOUT"] = timeout
     with tempfile.TemporaryDirectory(prefix="ftl_scraper-") as workdir:
