@@ -50,6 +50,17 @@ def wait_until_pool_pages_hang(ftl: FakeFtlServer, in_flight: int = 2) -> int:
     raise AssertionError("the crawl never reached the slow pool pages")
 
 
+def stderr_once_ended(crawl: subprocess.Popen[bytes]) -> bytes:
+    """The crawl's stderr once it exits; a crawl still running after GIVE_UP_AFTER is killed."""
+    try:
+        _, stderr = crawl.communicate(timeout=GIVE_UP_AFTER)
+    except subprocess.TimeoutExpired:
+        crawl.kill()
+        crawl.communicate()
+        raise
+    return stderr
+
+
 def ftl_lines(stderr: bytes) -> list[str]:
     return [line for line in stderr.decode().splitlines() if line.startswith("ftl_scraper: ")]
 
@@ -65,7 +76,7 @@ def test_a_signal_stops_the_crawl_at_once_and_writes_nothing(
     requests_before_the_signal = wait_until_pool_pages_hang(fake_ftl)
 
     crawl.send_signal(signum)
-    _, stderr = crawl.communicate(timeout=GIVE_UP_AFTER)
+    stderr = stderr_once_ended(crawl)
 
     assert crawl.returncode == 1
     name = signal.Signals(signum).name
@@ -89,7 +100,7 @@ def test_a_second_signal_stops_at_once_and_says_why(
 
     crawl.send_signal(signal.SIGINT)
     crawl.send_signal(signal.SIGINT)
-    _, stderr = crawl.communicate(timeout=GIVE_UP_AFTER)
+    stderr = stderr_once_ended(crawl)
 
     assert crawl.returncode == 1
     assert (
@@ -146,8 +157,11 @@ def test_the_python_api_crawl_dies_with_its_caller_and_leaves_no_folder(
         if not is_running(child):
             break
         time.sleep(0.05)
+    orphan_left = is_running(child)
+    if orphan_left:
+        os.kill(child, signal.SIGKILL)
 
-    assert not is_running(child)
+    assert not orphan_left
     assert not call_folder.exists()
 
 
