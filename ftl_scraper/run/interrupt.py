@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -55,8 +56,6 @@ class StopOnSignal:
             signal.signal(signum, self._first_signal)
 
     def _first_signal(self, signum: int, frame: FrameType | None) -> None:
-        from twisted.internet import reactor  # imported late: the command installs the reactor
-
         self.signal_name = signal.Signals(signum).name
         for other in STOP_SIGNALS:
             signal.signal(other, self._second_signal)
@@ -65,7 +64,9 @@ class StopOnSignal:
             f"ftl_scraper: stopping ({self.signal_name}): no new request is sent and nothing is "
             "written; press Ctrl-C again to stop at once\n"
         )
-        reactor.callFromThread(self._stop_crawl)
+        # the crawl's event loop (Scrapy's asyncio reactor runs on it, or it runs alone without a
+        # reactor) runs this in its own turn, outside the signal handler
+        asyncio.get_event_loop().call_soon_threadsafe(self._stop_crawl)
 
     def _second_signal(self, signum: int, frame: FrameType | None) -> None:
         self._force_exit()
