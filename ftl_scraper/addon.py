@@ -71,6 +71,9 @@ class FtlAddon:
         # output files are written whole or not at all; a watch's lines are appended as they come
         settings["FEED_STORAGES"]["file"] = "ftl_scraper.output.change_stream.FtlFileFeedStorage"
         settings["FEED_STORAGES"][""] = "ftl_scraper.output.change_stream.FtlFileFeedStorage"
+        # stdout (-O -) gets a bundle in one go at the end (a watch's lines as they come), and a
+        # closed pipe is one error line
+        settings["FEED_STORAGES"]["stdout"] = "ftl_scraper.output.change_stream.FtlStdoutFeedStorage"
         settings["FEED_EXPORTERS"]["json"] = "ftl_scraper.output.exporters.IndentedJsonItemExporter"
         for line_format in ("jsonlines", "jsonl", "jl"):
             settings["FEED_EXPORTERS"][line_format] = "ftl_scraper.output.change_stream.ChangeLinesExporter"

@@ -126,6 +126,13 @@ class FtlSettings(BaseModel):
         None, gt=0, description="seconds between a watch's polls, replacing -a watch's (no 15 s floor)"
     )
 
+    # -- Ctrl-C/SIGTERM stop sending at once and abandon transfers; if the crawl has not closed
+    # this many seconds later, the process exits anyway (a second signal exits at once)
+    FTL_STOP_GRACE: float = Field(1.5, gt=0)
+    # set by fetch_pools_bundle to the call's temporary folder: the crawl stops when its stdin
+    # closes (the caller has ended, however it ended) and then removes that folder
+    FTL_CALLER_WORKDIR: str | None = None
+
     # -- no listening ports: a crawl takes no remote commands
     TELNETCONSOLE_ENABLED: bool = False
     REMOTE_CONTROL_ENABLED: bool = False

@@ -138,3 +138,7 @@ class CrawlTimeoutError(FetchError):
 
 class ReactorUnavailableError(FtlError):
     """No in-process crawl is possible here: another Twisted reactor runs in this process."""
+
+
+class OutputError(FtlError):
+    """The bundle could not be stored where the user asked (a path, stdout), or not in that format."""

@@ -13,24 +13,32 @@ from scrapy import Request
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.core.engine import ExecutionEngine
 from scrapy.exporters import JsonItemExporter
+from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 SCRAPY_VERSION_CHECKED = "2.19.0"
 
 
 def dispatch_within_cap(
-    downloader: Downloader, slot: Slot, take_shared_room: Callable[[], bool] | None = None
+    downloader: Downloader,
+    slot: Slot,
+    take_shared_room: Callable[[], bool] | None = None,
+    started: Callable[[Request, Deferred[None], Deferred[Response]], None] | None = None,
 ) -> None:
-    """``Downloader._process_queue`` with the per-domain cap holding (``FtlDownloader``), and
-    with ``take_shared_room`` (a cap shared with other crawls) asked before each transfer.
+    """``Downloader._process_queue`` with the per-domain cap holding (``FtlDownloader``), with
+    ``take_shared_room`` (a cap shared with other crawls) asked before each transfer, and
+    ``started`` told of each transfer it starts.
 
     Scrapy 2.19 starts each transfer in a task and counts it as transferring only once that task
     runs, so its loop reads a stale count and starts the whole slot queue at once when
     ``DOWNLOAD_DELAY`` is 0 (tests/test_downloader_cap.py shows it on stock Scrapy). Marking the
     request as transferring before its task is scheduled is the one-line difference. Private:
     ``Slot.queue``/``transferring``/``latercall``/``lastseen``, ``Downloader._latercall`` and
-    ``_wait_for_download``.
+    ``_wait_for_download``. ``started`` is told of each transfer: its task and the deferred its
+    caller waits on.
     """
     if slot.latercall:
         return  # a delayed run of this method is already scheduled
@@ -47,10 +55,28 @@ def dispatch_within_cap(
         slot.lastseen = now
         request, queue_dfd = slot.queue.popleft()
         slot.transferring.add(request)  # counted now, not when the task first runs
-        deferred_from_coro(downloader._wait_for_download(slot, request, queue_dfd))
+        transfer = deferred_from_coro(downloader._wait_for_download(slot, request, queue_dfd))
+        if started is not None:
+            started(request, transfer, queue_dfd)
         if delay:
-            dispatch_within_cap(downloader, slot, take_shared_room)
+            dispatch_within_cap(downloader, slot, take_shared_room, started)
             break
+
+
+async def wait_for_download_unless_answered(
+    downloader: Downloader, slot: Slot, request: Request, queue_dfd: Deferred[Response]
+) -> None:
+    """``Downloader._wait_for_download``, except that a caller answered already (a transfer
+    abandoned on Ctrl-C, see ``FtlDownloader.stop_sending``) is not answered twice. Private:
+    ``Downloader._download`` and the queue's Deferreds."""
+    try:
+        response = await downloader._download(slot, request)
+    except Exception:
+        if not queue_dfd.called:
+            queue_dfd.errback(Failure())
+    else:
+        if not queue_dfd.called:
+            queue_dfd.callback(response)
 
 
 def fail_queued_requests(downloader: Downloader, error_for: Callable[[Request], Exception]) -> int:

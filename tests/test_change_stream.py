@@ -18,7 +18,7 @@ CHANGES = [{"type": "pool_finished", "pool_number": 3}, {"type": "round_finished
 
 
 def storage_for(path: Path, *, overwrite: bool = False) -> FtlFileFeedStorage:
-    return FtlFileFeedStorage(str(path), feed_options={"overwrite": overwrite})
+    return FtlFileFeedStorage(str(path), feed_options={"format": "jsonlines", "overwrite": overwrite})
 
 
 def exporter_for(file: IO[bytes]) -> ChangeLinesExporter:

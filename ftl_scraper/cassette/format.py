@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -121,11 +123,35 @@ class Cassette:
         return iter(self.interactions.values())
 
     def save(self) -> None:
-        """Write the index and one file per body; rerunning on the same pages gives the same bytes."""
+        """Write the index and one file per body into a temporary folder beside the cassette, then
+        swap it in by renames: the folder holds the old recording or the new one, never a mix.
+
+        Rerunning on the same pages gives the same bytes. Files in the folder that belong to no
+        recording (a README, notes) are carried over.
+        """
         if not isinstance(self.folder, Path):
             raise CassetteFormatError(f"cannot record into {self.folder}: a shipped cassette is read-only")
-        folder = self.folder
-        folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.recording-", dir=target.parent))
+        try:
+            written = self._write_into(staging)
+            if target.exists():
+                recorded_before = self.loaded_files | {INDEX_FILE}
+                for kept in target.iterdir():
+                    if kept.name not in recorded_before and kept.name not in written:
+                        kept.rename(staging / kept.name)
+                replaced = staging.with_name(staging.name.replace(".recording-", ".replaced-"))
+                target.rename(replaced)
+                staging.rename(target)
+                shutil.rmtree(replaced)
+            else:
+                staging.rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already when the swap happened
+        self.loaded_files = frozenset(written - {INDEX_FILE})
+
+    def _write_into(self, folder: Path) -> set[str]:
         names = body_file_names(self.interactions.values())
         named = sorted(((self.interactions[key], name) for key, name in names.items()), key=lambda i: i[1])
         for interaction, name in named:
@@ -138,10 +164,7 @@ class Cassette:
         }
         text = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
         (folder / INDEX_FILE).write_text(text, encoding="utf-8")
-        # a re-recording must not leave the previous recording's bodies lying around
-        for stale in self.loaded_files - {name for _, name in named}:
-            (folder / stale).unlink(missing_ok=True)
-        self.loaded_files = frozenset(name for _, name in named)
+        return {name for _, name in named} | {INDEX_FILE}
 
 
 def recordable(method: str, url: str, headers: Mapping[str, str], body: bytes) -> bool:

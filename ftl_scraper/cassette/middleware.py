@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import logging
+from pathlib import Path
 from typing import Self
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
@@ -62,8 +63,10 @@ class CassetteMiddleware:
     that never expires: it reads no file times and no clock).
     """
 
-    def __init__(self, crawler: Crawler, cassette: Cassette, mode: CassetteMode) -> None:
+    def __init__(self, crawler: Crawler, cassette: Cassette, mode: CassetteMode, source: str = "") -> None:
         self.crawler = crawler
+        #: FTL_CASSETTE as given (a folder, or a shipped cassette's name)
+        self.source = source or str(cassette.folder)
         self.cassette = cassette
         self.mode = mode
         self.recorded = 0
@@ -83,7 +86,7 @@ class CassetteMiddleware:
         if mode is CassetteMode.RECORD:
             # a fresh recording: keep only the file list, so the old bodies get removed on save
             cassette = Cassette(folder, loaded_files=cassette.loaded_files)
-        middleware = cls(crawler, cassette, mode)
+        middleware = cls(crawler, cassette, mode, str(value))
         if mode is not CassetteMode.REPLAY:
             crawler.signals.connect(middleware.save, signal=signals.spider_closed)
         logger.info("Cassette %s: %s (%d recorded responses)", mode.value, folder, len(cassette))
@@ -133,8 +136,18 @@ class CassetteMiddleware:
             self.crawler.stats.inc_value("ftl/cassette/recorded")
         return response
 
-    def save(self) -> None:
-        """Write the cassette once the crawl is over (whatever its outcome: it is what FTL said)."""
+    def save(self, spider: Spider, reason: str) -> None:
+        """Write the cassette once the crawl is over, if it succeeded: a recording is a whole
+        crawl's pages or nothing, so a failed or interrupted one leaves the previous cassette as it was."""
+        failures = len(getattr(spider, "errors", []))
+        if reason != "finished" or failures:
+            why = f"{failures} failed page{'s' * (failures != 1)}" if failures else f"stopped: {reason}"
+            logger.warning(
+                "Recording not saved (the crawl did not succeed, %s); the cassette at %s is unchanged",
+                why,
+                self.cassette.folder,
+            )
+            return
         self.cassette.save()
         logger.info(
             "Cassette saved: %s (%d responses, %d new)",
@@ -145,6 +158,15 @@ class CassetteMiddleware:
 
     def _miss_hint(self) -> str:
         if (self.cassette.folder / INDEX_FILE).is_file():
-            return "; replay never goes to the network (record it with -s FTL_CASSETTE_MODE=new_episodes)"
+            # a shipped name replays from the package but records into a folder of that name here
+            # recording always resolves to a folder on disk (never the package's)
+            target = Path(str(resolve_cassette_folder(self.source, recording=True))).resolve()
+            current = self.cassette.folder
+            same = isinstance(current, Path) and target == current.resolve()
+            where = "add it to this cassette" if same else f"record into {target}"
+            return (
+                "; replay never goes to the network "
+                f"(-s FTL_CASSETTE_MODE=new_episodes would fetch it from FTL and {where})"
+            )
         shipped = ", ".join(shipped_cassettes()) or "none"
         return f" (there is no {INDEX_FILE} there; cassettes shipped with ftl_scraper: {shipped})"

@@ -7,6 +7,7 @@ the moment it is scored, and a watch stopped with Ctrl-C must leave every line i
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,7 +18,7 @@ from scrapy.settings import BaseSettings
 
 from ftl_scraper.errors import InvalidArgumentError
 from ftl_scraper.items import ChangeBatch
-from ftl_scraper.output.feedstorage import AtomicFileFeedStorage
+from ftl_scraper.output.feedstorage import AtomicFileFeedStorage, BundleStdoutFeedStorage
 
 #: feed formats that write one JSON document per line (Scrapy's names for JSON Lines)
 LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl"})
@@ -31,8 +32,11 @@ class FtlFileFeedStorage(AtomicFileFeedStorage):
     existing file untouched; ``-O`` truncates it then, ``-o`` appends to it.
     """
 
+    streaming = False
+
     def open(self, spider: Spider) -> IO[bytes]:
-        if not getattr(spider, "streams_output", False):
+        self.streaming = getattr(spider, "streams_output", False)
+        if not self.streaming:
             return super().open(spider)
         target = Path(self.path)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -40,8 +44,28 @@ class FtlFileFeedStorage(AtomicFileFeedStorage):
         return open(target, self.write_mode, buffering=0)
 
     def store(self, file: IO[bytes]) -> None:
-        if self._temporary_path is None:  # a stream: every line is already on disk
+        if self.streaming:  # every line is already on disk
             file.close()
+            return
+        super().store(file)
+
+
+class FtlStdoutFeedStorage(BundleStdoutFeedStorage):
+    """Standard output: a bundle in one go at the end (``BundleStdoutFeedStorage``); JSON lines
+    (a watch's changes, a tournament's events) as they come, each line whole by itself."""
+
+    streaming = False
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        line_format = str(self.feed_options.get("format", "")).lower() in LINE_FORMATS
+        self.streaming = line_format or getattr(spider, "streams_output", False)
+        if not self.streaming:
+            return super().open(spider)
+        return sys.stdout.buffer  # the exporter flushes after each batch of lines
+
+    def store(self, file: IO[bytes]) -> None:
+        if self.streaming:  # every line is already written; stdout stays open
+            file.flush()
             return
         super().store(file)
 

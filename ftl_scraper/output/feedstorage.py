@@ -1,48 +1,137 @@
-"""Feed storage that writes the output file whole or not at all."""
+"""Feed storages that store the bundle whole or not at all, and say so when they cannot."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
+
+from ftl_scraper.errors import OutputError
+from ftl_scraper.output.feeds import check_feed, record_output_error
+
+logger = logging.getLogger(__name__)
+
+#: The export is kept in memory up to this size (a 200-pool bundle is about 2 MB), then on disk.
+_BUFFER_IN_MEMORY = 32 * 1024 * 1024
 
 
 class AtomicFileFeedStorage(FileFeedStorage):
-    """Like Scrapy's file storage, but the export goes to a temporary file beside the
-    target and replaces it in one rename when the feed is stored.
+    """Like Scrapy's file storage, but the bundle replaces the target in one rename when stored,
+    and a failure is an error of the crawl (exit status 1) instead of a logged traceback.
 
     Scrapy writes ``-O out.json`` in place, so a crash mid-export leaves a truncated file
-    (scrapy/scrapy#5580 asks for a safer mode); a rename is atomic on one filesystem.
+    (scrapy/scrapy#5580 asks for a safer mode), and it logs a failed store without failing the
+    crawl. The export goes to a buffer; ``store`` writes it to a temporary file beside the target
+    (a rename is atomic on one filesystem) and removes that file whatever goes wrong.
     """
 
-    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, uri: str, *, feed_options: dict[str, Any] | None = None, crawler: Crawler | None = None
+    ) -> None:
         super().__init__(uri, feed_options=feed_options)
-        self._temporary_path: Path | None = None
+        self.feed_options = dict(feed_options or {})
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None) -> Self:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
 
     def open(self, spider: Spider) -> IO[bytes]:
-        target = Path(self.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        self._temporary_path = Path(name)
-        file = os.fdopen(handle, "w+b")
-        if self.write_mode == "ab" and target.exists():
-            with target.open("rb") as existing:
-                shutil.copyfileobj(existing, file)
-        return file
+        return tempfile.SpooledTemporaryFile(max_size=_BUFFER_IN_MEMORY)  # closed in store()
 
     def store(self, file: IO[bytes]) -> None:
-        assert self._temporary_path is not None
-        file.flush()
-        os.fsync(file.fileno())
-        file.close()
-        os.chmod(self._temporary_path, _mode_for(Path(self.path)))
-        os.replace(self._temporary_path, self.path)
-        self._temporary_path = None
+        target = Path(self.path)
+        try:
+            check_feed(self.path, self.feed_options)  # FEEDS given in settings skip the command's check
+            _write_atomically(target, file, append=self.write_mode == "ab")
+        except OutputError as error:
+            self._fail(error)
+        except OSError as error:
+            self._fail(OutputError(f"cannot write the bundle to {target}: {_cause(error)}"))
+        finally:
+            file.close()
+
+    def _fail(self, error: OutputError) -> None:
+        # not logged as an error here: the crawl's verdict is this very line (one line, not two)
+        logger.debug("%s", error)
+        if self.crawler is not None:
+            record_output_error(self.crawler, error)
+
+
+class BundleStdoutFeedStorage:
+    """Standard output (``-O -``): written at the end, in one go, so a failed crawl prints nothing.
+
+    Unlike Scrapy's stdout storage it does not warn that ``-O`` cannot overwrite stdout, and a
+    reader that closed the pipe early (``| head``) gives one error line, not a traceback.
+    """
+
+    def __init__(
+        self, uri: str, *, feed_options: dict[str, Any] | None = None, crawler: Crawler | None = None
+    ) -> None:
+        self.feed_options = dict(feed_options or {})
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None) -> Self:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        return tempfile.SpooledTemporaryFile(max_size=_BUFFER_IN_MEMORY)  # closed in store()
+
+    def store(self, file: IO[bytes]) -> None:
+        try:
+            file.seek(0)
+            shutil.copyfileobj(file, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except OSError as error:
+            # Python would fail again flushing stdout at exit: point it at /dev/null instead
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            cause = "the reader closed the pipe" if isinstance(error, BrokenPipeError) else _cause(error)
+            failure = OutputError(f"cannot write the bundle to stdout: {cause}")
+            logger.debug("%s", failure)  # the crawl's verdict says it
+            if self.crawler is not None:
+                record_output_error(self.crawler, failure)
+        finally:
+            file.close()
+
+
+def _write_atomically(target: Path, content: IO[bytes], *, append: bool) -> None:
+    for folder in (target.parent, *target.parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"cannot write the bundle to {target}: {folder} is not a directory")
+    if target.is_dir():
+        raise OutputError(f"cannot write the bundle to {target}: it is a directory")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as part:
+            if append and target.exists():
+                with target.open("rb") as existing:
+                    shutil.copyfileobj(existing, part)
+            content.seek(0)
+            shutil.copyfileobj(content, part)
+            part.flush()
+            os.fsync(part.fileno())
+        os.chmod(temporary, _mode_for(target))
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _cause(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
 
 
 def replace_file_atomically(path: str | Path, data: bytes) -> None:

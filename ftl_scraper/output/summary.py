@@ -9,6 +9,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from ftl_scraper.output.feeds import is_stdout, output_error
+
 logger = logging.getLogger(__name__)
 
 #: Loggers whose INFO output is Scrapy's own bookkeeping (component lists, overridden settings,
@@ -46,20 +48,34 @@ class CrawlSummary:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self._reason = "not started"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
         return extension
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self._reason = reason
+        if not self._outputs():
+            self._log_summary()
+
+    def feed_exporter_closed(self) -> None:
+        # the feeds are stored after spider_closed: only now is it known whether that worked
+        self._log_summary()
+
+    def _log_summary(self) -> None:
+        stats = self.crawler.stats.get_stats()
+        spider = self.crawler.spider
+        assert spider is not None
         line = watch_summary_line if getattr(spider, "poller", None) is not None else summary_line
-        logger.info("%s", line(self.crawler.stats.get_stats(), self._outputs(), spider, reason))
+        logger.info("%s", line(stats, self._outputs(), spider, self._reason))
 
     def _outputs(self) -> list[str]:
         feeds: dict[str, Any] = self.crawler.settings.getdict("FEEDS")
-        return [str(uri) for uri in feeds]
+        return ["stdout" if is_stdout(str(uri)) else str(uri) for uri in feeds]
 
 
 def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reason: str) -> str:
@@ -91,6 +107,8 @@ def summary_line(stats: dict[str, Any], outputs: list[str], spider: Spider, reas
     exported = stats.get("item_scraped_count", 0)
     # a tournament keeps the events it exported even when the crawl stops early
     written = exported >= 1 and (reason == "finished" or spider.name == "tournament")
+    if output_error(stats) is not None:
+        written = False
     bundles = "bundle" if exported == 1 else f"{exported} bundles"
     if written and outputs:
         result = f"{bundles} written to {', '.join(outputs)}"

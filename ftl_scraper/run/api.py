@@ -10,9 +10,9 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from ftl_scraper.errors import FtlError
+from ftl_scraper.errors import CrawlTimeoutError, FtlError
 from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS
 from ftl_scraper.run.default_clients import default_client
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
@@ -36,11 +36,14 @@ def fetch_pools_bundle(
     force_refresh: bool = False,
     partial: bool = False,
     timeout: float | None = None,
+    total_timeout: float | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Crawl one FTL pool round and return its bundle (see ``PoolsBundle``).
 
-    ``timeout`` is the per-request download timeout in seconds; ``settings`` are Scrapy
+    ``timeout`` is the per-request download timeout in seconds (each page gets it, retries
+    included); ``total_timeout`` bounds the whole call, after which the crawl is stopped and
+    ``FetchError`` raised; ``settings`` are Scrapy
     settings for this call only (e.g. ``{"FTL_BASE_URL": ...}``; credentials such as
     ``FTL_PASSWORD`` reach the crawl through its environment, never its command line). Raises the project's
     ``FtlError`` subclass that says what failed; with ``partial=True`` a bundle with
@@ -56,10 +59,12 @@ def fetch_pools_bundle(
     PoolsArguments.parse(arguments)
     client = default_client({**(settings or {}), **_download_timeout(timeout)})
     if client is not None:
-        bundle = client.pools(event_id, pool_round_id, force_refresh=force_refresh, partial=partial)
+        bundle = client.pools(
+            event_id, pool_round_id, force_refresh=force_refresh, partial=partial, timeout=total_timeout
+        )
         return bundle.model_dump(mode="json")
     arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
-    return _fetch_one("pools", arguments, timeout, settings)
+    return _fetch_one("pools", arguments, timeout, total_timeout, settings)
 
 
 def fetch_tableau_bundle(
@@ -69,6 +74,7 @@ def fetch_tableau_bundle(
     force_refresh: bool = False,
     partial: bool = False,
     timeout: float | None = None,
+    total_timeout: float | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Crawl one FTL DE tableau and return its bundle (see ``TableauBundle``).
@@ -79,10 +85,12 @@ def fetch_tableau_bundle(
     TableauArguments.parse(arguments)
     client = default_client({**(settings or {}), **_download_timeout(timeout)})
     if client is not None:
-        bundle = client.tableau(event_id, tableau_id, force_refresh=force_refresh, partial=partial)
+        bundle = client.tableau(
+            event_id, tableau_id, force_refresh=force_refresh, partial=partial, timeout=total_timeout
+        )
         return bundle.model_dump(mode="json")
     arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
-    return _fetch_one("tableau", arguments, timeout, settings)
+    return _fetch_one("tableau", arguments, timeout, total_timeout, settings)
 
 
 def fetch_event_bundle(
@@ -91,6 +99,7 @@ def fetch_event_bundle(
     url: str | None = None,
     force_refresh: bool = False,
     timeout: float | None = None,
+    total_timeout: float | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Crawl one FTL event, given its ID or any FTL URL of it, and return its bundle (see
@@ -104,9 +113,11 @@ def fetch_event_bundle(
     _check_arguments(EventArguments, arguments, settings)
     client = default_client({**(settings or {}), **_download_timeout(timeout)})
     if client is not None:
-        return client.event(event_id, url=url, force_refresh=force_refresh).model_dump(mode="json")
+        return client.event(event_id, url=url, force_refresh=force_refresh, timeout=total_timeout).model_dump(
+            mode="json"
+        )
     arguments["force_refresh"] = str(int(force_refresh))
-    return _fetch_one("event", arguments, timeout, settings)
+    return _fetch_one("event", arguments, timeout, total_timeout, settings)
 
 
 def fetch_tournament(
@@ -145,22 +156,27 @@ def _check_arguments(
 
 
 def _fetch_one(
-    spider: str, arguments: dict[str, str], timeout: float | None, settings: Mapping[str, Any] | None
+    spider: str,
+    arguments: dict[str, str],
+    timeout: float | None,
+    total_timeout: float | None,
+    settings: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """Run one crawl that exports one bundle, and return that bundle."""
     with tempfile.TemporaryDirectory(prefix="ftl_scraper-") as workdir:
         bundle_path = Path(workdir) / "bundle.json"
         command, env = _crawl_command(spider, arguments, timeout, settings, workdir, f"{bundle_path}:json")
-        completed = subprocess.run(
-            command,
-            env=env,
-            cwd=workdir,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        outcome = _read_outcome(Path(workdir) / _OUTCOME_FILE, completed.returncode, completed.stderr)
+        log_path = Path(workdir) / "crawl.log"
+        with log_path.open("wb") as log:
+            returncode = _run_child(command, env=env, cwd=workdir, log=log, total_timeout=total_timeout)
+        if returncode is None:
+            raise CrawlTimeoutError(
+                f"the crawl did not finish within total_timeout={total_timeout:g} s; it was stopped",
+                event_id=arguments.get("event"),
+                pool_round_id=arguments.get("round"),
+            )
+        stderr = log_path.read_text(encoding="utf-8", errors="replace")
+        outcome = _read_outcome(Path(workdir) / _OUTCOME_FILE, returncode, stderr)
         if outcome.status in (ExitStatus.OK, ExitStatus.PARTIAL):
             [bundle] = json.loads(bundle_path.read_text(encoding="utf-8"))
             return dict(bundle)
@@ -181,7 +197,9 @@ def _stream_items(
                 # unbuffered, so each exported line reaches us when it is written, not at exit
                 env={**env, "PYTHONUNBUFFERED": "1"},
                 cwd=workdir,
-                stdin=subprocess.DEVNULL,
+                # held open until the crawl ends: the child stops when it closes (FTL_CALLER_WORKDIR),
+                # however this process ends
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=stderr,  # a file, not a pipe: a chatty crawl cannot block on a full pipe
                 text=True,
@@ -195,7 +213,7 @@ def _stream_items(
                         yield dict(json.loads(line))
                 returncode = child.wait()
             finally:
-                if child.poll() is None:  # the caller stopped iterating early
+                if child.poll() is None:  # the caller stopped iterating early, or was interrupted
                     child.terminate()
                     child.wait()
             stderr.seek(0)
@@ -220,6 +238,7 @@ def _crawl_command(
     if timeout is not None:
         overrides["DOWNLOAD_TIMEOUT"] = timeout
     overrides["FTL_OUTCOME_FILE"] = str(Path(workdir) / _OUTCOME_FILE)
+    overrides["FTL_CALLER_WORKDIR"] = workdir  # the child must not outlive this process, nor its folder
     spider_options = [option for name, value in arguments.items() for option in ("-a", f"{name}={value}")]
     command = [
         sys.executable, "-m", "scrapy", "crawl", spider, *spider_options,
@@ -231,6 +250,30 @@ def _crawl_command(
 
 def _download_timeout(timeout: float | None) -> dict[str, Any]:
     return {} if timeout is None else {"DOWNLOAD_TIMEOUT": timeout}
+
+
+def _run_child(
+    command: list[str], *, env: dict[str, str], cwd: str, log: IO[bytes], total_timeout: float | None
+) -> int | None:
+    """Run the crawl and wait for it, its stdin a pipe held open until it ends.
+
+    The child stops when that pipe closes (``FTL_CALLER_WORKDIR``), which happens however
+    this process ends, even killed: a crawl never outlives its caller. (``subprocess.run`` would
+    close the pipe at once.) An exception here, such as KeyboardInterrupt, stops the child first.
+    Returns None when ``total_timeout`` ran out and the child was stopped.
+    """
+    with subprocess.Popen(
+        command, env=env, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log
+    ) as child:
+        try:
+            return child.wait(timeout=total_timeout)
+        except subprocess.TimeoutExpired:
+            child.terminate()  # SIGTERM: the crawl stops sending and exits without writing
+            child.wait()
+            return None
+        except BaseException:
+            child.kill()
+            raise
 
 
 def _setting_options(settings: Mapping[str, Any]) -> list[str]:

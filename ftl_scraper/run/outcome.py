@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ftl_scraper import errors
 from ftl_scraper.errors import FtlError
+from ftl_scraper.output.feeds import output_error
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -20,7 +21,8 @@ class ExitStatus(enum.IntEnum):
 
     OK = 0
     # pools: nothing written (a page failed, fail-fast); event, tournament: not every bundle was
-    # written (the schedule or FTL itself failed); any crawl: it was stopped
+    # written (the schedule or FTL itself failed); any crawl: it was stopped, or its output could
+    # not be stored
     FAILED = 1
     USAGE = 2  # bad command line or spider argument; no request made
     # every bundle was written, some with "complete": false (pools: partial mode; event,
@@ -74,6 +76,10 @@ def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
     if getattr(crawler.spider, "poller", None) is not None:
         return _watch_outcome(stats, spider_errors)
     exported = stats.get("item_scraped_count", 0)
+    unstored = output_error(stats)
+    if unstored is not None:
+        # a bundle that did not reach its output is no success, whatever the crawl got
+        return CrawlOutcome(ExitStatus.FAILED, [unstored, *spider_errors])
     # a worker of a shared crawl exports the units it assembled, any number of them (even none)
     shared = "ftl/shared/units_claimed" in stats
     expected = getattr(crawler.spider, "expected_item_count", 1)
@@ -98,6 +104,13 @@ def _watch_outcome(stats: dict[str, Any], spider_errors: list[FtlError]) -> Craw
     if reason in ("finished", "shutdown"):
         return CrawlOutcome(ExitStatus.OK)
     return CrawlOutcome(ExitStatus.FAILED, spider_errors or [FtlError(f"the watch stopped ({reason})")])
+
+
+def interrupted_outcome(signal_name: str) -> CrawlOutcome:
+    """A crawl stopped by Ctrl-C or SIGTERM: a failure, whatever it had fetched."""
+    return CrawlOutcome(
+        ExitStatus.FAILED, [FtlError(f"stopped by {signal_name} before the crawl finished; nothing written")]
+    )
 
 
 def _context(error: FtlError) -> dict[str, Any]:

@@ -88,6 +88,9 @@ def classify_ftl_url(url: str) -> FtlLink:
     Any host is accepted here; ``check_url_host`` holds a URL to FTL_BASE_URL's host.
     """
     text = url.strip()
+    scheme = urlsplit(_with_scheme(text)).scheme.lower()
+    if scheme and scheme not in ("http", "https"):
+        raise InvalidArgumentError(f"url must be an http(s) FTL URL, got {url!r}")
     path = urlsplit(_with_scheme(text)).path.rstrip("/")
     for kind, pattern in _LINK_PATHS:
         match = pattern.fullmatch(path)

@@ -7,7 +7,14 @@ import re
 from pathlib import Path
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from ftl_scraper.errors import InvalidArgumentError
 from ftl_scraper.site.urls import (
@@ -48,10 +55,13 @@ class SpiderArguments(BaseModel):
             check_url_host(url, base_url)
 
     @classmethod
-    def parse(cls, raw: dict[str, Any]) -> Self:
-        """Validate spider keywords, raising one readable line on the first problem."""
+    def parse(cls, raw: dict[str, Any], *, base_url: str | None = None) -> Self:
+        """Validate spider keywords, raising one readable line on the first problem.
+
+        With ``base_url`` (FTL_BASE_URL), a ``url`` argument on another host is refused too.
+        """
         try:
-            return cls.model_validate(raw)
+            arguments = cls.model_validate(raw)
         except ValidationError as error:
             first = error.errors()[0]
             name = ".".join(str(part) for part in first["loc"]) or "arguments"
@@ -66,6 +76,20 @@ class SpiderArguments(BaseModel):
             else:
                 message = first["msg"].removeprefix("Value error, ")
             raise InvalidArgumentError(message) from None
+        if base_url is not None:
+            arguments.check_host(base_url)
+        return arguments
+
+
+def _check_agreement(*ids: tuple[str, str | None, str]) -> None:
+    """Refuse an ID argument given beside ``url`` that names another page than the url does."""
+    for name, given, from_url in ids:
+        if given is not None and normalize_ftl_id(given, name) != from_url:
+            names = " and ".join(name for name, _, _ in ids)
+            raise InvalidArgumentError(
+                f"url carries {name} {from_url} but {name}= gives {normalize_ftl_id(given, name)}: "
+                f"give the url alone, or {names}"
+            )
 
 
 class WatchArguments(SpiderArguments):
@@ -102,7 +126,7 @@ class PoolsArguments(WatchArguments):
 
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
     round: str | None = Field(None, description="FTL pool-round ID (32 hex characters)")
-    url: str | None = Field(None, description="Any FTL pools URL carrying both IDs")
+    url: str | None = Field(None, description="Instead of both: an FTL pools URL on FTL_BASE_URL's host")
     force_refresh: bool = Field(False, description="Bypass the HTTP cache and overwrite it")
     partial: bool = Field(False, description="Keep going past failed pages; report them")
 
@@ -111,12 +135,15 @@ class PoolsArguments(WatchArguments):
 
     @model_validator(mode="after")
     def _resolve_ids(self) -> PoolsArguments:
-        # resolved here, so a malformed ID fails before any request is made
-        if self.event is not None and self.round is not None:
+        # resolved here, so a malformed ID, URL or conflict fails before any request is made
+        if self.url is not None:
+            self._event_id, self._pool_round_id = ids_from_pools_url(self.url)
+            _check_agreement(
+                ("event", self.event, self._event_id), ("round", self.round, self._pool_round_id)
+            )
+        elif self.event is not None and self.round is not None:
             self._event_id = normalize_ftl_id(self.event, "event")
             self._pool_round_id = normalize_ftl_id(self.round, "round")
-        elif self.url is not None:
-            self._event_id, self._pool_round_id = ids_from_pools_url(self.url)
         else:
             raise ValueError("give both event=<eventID> and round=<poolRoundID>, or url=<pools URL>")
         return self
@@ -141,12 +168,13 @@ class EventArguments(SpiderArguments):
 
     @model_validator(mode="after")
     def _resolve_event(self) -> EventArguments:
-        if self.event is not None:
-            self._event_id = normalize_ftl_id(self.event, "event")
-        elif self.url is not None:
+        if self.url is not None:
             link = link_for_spider(self.url, "event", ("event", "pool_round", "tableau"))
             assert link.event_id is not None
             self._event_id = link.event_id
+            _check_agreement(("event", self.event, self._event_id))
+        elif self.event is not None:
+            self._event_id = normalize_ftl_id(self.event, "event")
         else:
             raise ValueError("give event=<eventID>, or url=<any FTL URL of the event>")
         return self
@@ -171,11 +199,14 @@ class TableauArguments(WatchArguments):
     @model_validator(mode="after")
     def _resolve_ids(self) -> TableauArguments:
         # resolved here, so a malformed ID fails before any request is made
-        if self.event is not None and self.tableau is not None:
+        if self.url is not None:
+            self._event_id, self._tableau_id = ids_from_tableau_url(self.url)
+            _check_agreement(
+                ("event", self.event, self._event_id), ("tableau", self.tableau, self._tableau_id)
+            )
+        elif self.event is not None and self.tableau is not None:
             self._event_id = normalize_ftl_id(self.event, "event")
             self._tableau_id = normalize_ftl_id(self.tableau, "tableau")
-        elif self.url is not None:
-            self._event_id, self._tableau_id = ids_from_tableau_url(self.url)
         else:
             raise ValueError("give both event=<eventID> and tableau=<tableauID>, or url=<tableau URL>")
         return self
@@ -206,12 +237,19 @@ class TournamentArguments(SpiderArguments):
 
     @model_validator(mode="after")
     def _resolve_tournament(self) -> TournamentArguments:
-        if self.tournament is not None:
-            self._tournament_id = normalize_ftl_id(self.tournament, "tournament")
-        elif self.url is not None:
+        if self.url is not None:
             link = link_for_spider(self.url, "tournament", ("tournament", "event", "pool_round", "tableau"))
             # an event's URL leads to its tournament through the event page's Schedule tab
             self._tournament_id, self._event_id = link.tournament_id, link.event_id
+            if self.tournament is not None and link.tournament_id is None:
+                raise InvalidArgumentError(
+                    "url names an event, whose page says which tournament it is in, and tournament= "
+                    "names one too: give the url alone, or tournament"
+                )
+            if link.tournament_id is not None:
+                _check_agreement(("tournament", self.tournament, link.tournament_id))
+        elif self.tournament is not None:
+            self._tournament_id = normalize_ftl_id(self.tournament, "tournament")
         else:
             raise ValueError("give tournament=<tournamentID>, or url=<schedule URL or URL of an event in it>")
         if self.events is not None:
