@@ -107,6 +107,10 @@ class PoolRoundAssembly:
         else:
             self._arrived.add((kind, pool_id if kind is PageKind.POOL_FRAGMENT else None))
 
+    @property
+    def context(self) -> dict[str, str]:
+        return {"event_id": self.event_id, "pool_round_id": self.pool_round_id}
+
     def next_poll(self, *, settled_pool_ids: Collection[str], with_results: bool) -> PoolRoundAssembly:
         """The assembly of a watch's next poll of this round: it starts from what this one holds;
         settled pools (never fetched again) and, unless fetched, the results count as in."""
