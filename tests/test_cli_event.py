@@ -95,3 +95,5 @@ def test_a_tournament_with_a_failing_event_exits_3_keeping_every_event(
     assert [items[e.event_id]["complete"] for e in tournament.events] == [True, False, True]
     assert "ftl_scraper: 3/3 events done" in completed.stderr
     assert "3 events (1 incomplete)" in completed.stderr
+    [line] = [line for line in completed.stderr.splitlines() if line.startswith("ftl_scraper: every event")]
+    assert line.startswith("ftl_scraper: every event written, some with errors: FTL answered HTTP 500 (")

@@ -45,6 +45,9 @@ class Command(ScrapyCrawlCommand):
     """Scrapy's crawl exits 0 whatever happened to the crawl (scrapy/scrapy#1231); this one
     exits 0 on success, 1 on failure, 2 on bad arguments and 3 for a partial bundle."""
 
+    #: the exit-3 line's words, as the spider being run puts them (``FtlSpider.incomplete_output``)
+    _incomplete_output = "partial bundle written"
+
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.formatter_class = _KeepLineBreaks  # the description below is laid out in lines
@@ -98,6 +101,7 @@ class Command(ScrapyCrawlCommand):
         spider_loader = self.crawler_process.spider_loader
         try:
             spider_class = spider_loader.load(spider_name)
+            self._incomplete_output = getattr(spider_class, "incomplete_output", self._incomplete_output)
         except KeyError:
             known = ", ".join(sorted(spider_loader.list()))
             error = FtlError(f"unknown spider {spider_name!r} (known: {known})")
@@ -175,7 +179,7 @@ class Command(ScrapyCrawlCommand):
         elif report_path:
             outcome.write(report_path)
         if outcome.status is ExitStatus.PARTIAL:
-            line = f"ftl_scraper: partial bundle written: {outcome.headline}"
+            line = f"ftl_scraper: {self._incomplete_output}: {outcome.headline}"
         elif outcome.status is not ExitStatus.OK:
             line = f"ftl_scraper: error: {outcome.headline}"
         else:

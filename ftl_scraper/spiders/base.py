@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import scrapy
 from scrapy import signals
@@ -39,6 +39,8 @@ class FtlSpider(scrapy.Spider):
     arguments: SpiderArguments
     force_refresh: bool = False
     partial: bool = False
+    #: what the crawl command says on stderr before the first error when it exits 3
+    incomplete_output: ClassVar[str] = "partial bundle written"
 
     def __init__(self) -> None:
         super().__init__()

@@ -21,6 +21,7 @@ class EventSpider(EventPagesSpider):
     name = "event"
     #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[EventArguments]] = EventArguments
+    incomplete_output = "event written with errors"
     arguments: EventArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

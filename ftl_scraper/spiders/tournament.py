@@ -27,6 +27,7 @@ class TournamentSpider(EventPagesSpider, UnitsOfWork):
     name = "tournament"
     #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[TournamentArguments]] = TournamentArguments
+    incomplete_output = "every event written, some with errors"
     arguments: TournamentArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
