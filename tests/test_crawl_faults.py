@@ -100,11 +100,11 @@ async def test_503_twice_then_200_recovers_after_growing_gaps(
     first_gap, second_gap = gaps(tries)
     backoff = Backoff(base=0.2, cap=8.0, rng=random.Random(JITTER_SEED))
     expected_delays = [backoff.delay(1), backoff.delay(2)]  # what the seeded middleware draws
-    # the first retry waits 0.2 s plus jitter, the second 0.4 s plus jitter: never less, and
-    # not much more (a busy machine can only add scheduling latency, well under a second); the
-    # gaps are timed by the server, whose "end" can be a few ms after the client had the answer
-    assert expected_delays[0] - CLOCK_SLACK <= first_gap < expected_delays[0] + 0.75
-    assert expected_delays[1] - CLOCK_SLACK <= second_gap < expected_delays[1] + 0.75
+    # the first retry waits 0.2 s plus jitter, the second 0.4 s plus jitter: never less (the gaps
+    # are timed by the server, whose "end" can be a few ms after the client had the answer); that
+    # it waits no more is the stat below, as a busy machine can only add scheduling latency
+    assert expected_delays[0] - CLOCK_SLACK <= first_gap
+    assert expected_delays[1] - CLOCK_SLACK <= second_gap
     assert 0.2 <= expected_delays[0] < 0.4 <= expected_delays[1]
     assert run.stats["retry/count"] == 2
     assert run.stats["retry/backoff_seconds"] == pytest.approx(sum(expected_delays))
@@ -205,8 +205,8 @@ async def test_429_waits_as_long_as_retry_after_asks(
     tries = attempts(fake_ftl, results_path(fake_event))
     assert len(tries) == 2
     [gap] = gaps(tries)
-    # our own backoff would have waited 0.05-0.1 s
-    assert 1.0 - CLOCK_SLACK <= gap < 1.75
+    # our own backoff would have waited 0.05-0.1 s; the stat below says it waited no longer
+    assert gap >= 1.0 - CLOCK_SLACK
     assert run.stats["retry/backoff_seconds"] == 1.0
 
 
