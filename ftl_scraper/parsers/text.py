@@ -22,7 +22,7 @@ def first_text(nodes: SelectorList[Selector]) -> str | None:
     """The first node's text, whitespace-normalised; None when there is no node or no text."""
     if not nodes:
         return None
-    return normalize_whitespace("".join(nodes[0].xpath(".//text()").getall())) or None
+    return element_text(nodes[0].root) or None
 
 
 def element_text(element: etree._Element) -> str:
