@@ -103,7 +103,7 @@ def fetch_event_bundle(
     settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Crawl one FTL event, given its ID or any FTL URL of it, and return its bundle (see
-    ``EventBundle``): every pool round in tab order, tableau IDs and final results.
+    ``EventBundle``): every pool round and tableau in tab order, and the final results.
 
     Failed pages do not raise: the bundle says ``"complete": false`` and lists them. An error
     that leaves no bundle (FTL not answering, a bad argument) raises the ``FtlError`` saying
