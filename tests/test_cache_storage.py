@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from ftl_scraper.fetching.cache import FtlFilesystemCacheStorage
+from ftl_scraper.fetching.cache import FtlFilesystemCacheStorage, _swap_in
 from ftl_scraper.run.outcome import ExitStatus
 
 from .crawling import crawl_pools, project_settings
@@ -116,3 +117,31 @@ async def test_a_cache_folder_that_cannot_be_written_turns_caching_off_with_one_
         f"HTTP cache off for this crawl: cannot write to {not_a_folder} (it is a file, not a folder)"
     ]
     assert all(record.exc_info is None for record in caplog.records)
+
+
+def test_writers_replacing_one_entry_at_once_always_leave_an_entry(tmp_path: Path) -> None:
+    # several crawls storing the same page at once (e.g. three force_refresh calls of one client)
+    entry = tmp_path / "entry"
+    for round_number in range(40):
+        stagings = []
+        for writer in range(4):
+            staged = tmp_path / f".entry.writing-{round_number}-{writer}"
+            staged.mkdir()
+            (staged / "response_body").write_text(f"{round_number}-{writer}")
+            stagings.append(staged)
+        start = threading.Barrier(len(stagings))
+
+        def write(staged: Path, start: threading.Barrier = start) -> None:
+            start.wait()
+            _swap_in(staged, entry, staged.with_name(staged.name.replace(".writing-", ".replaced-")))
+
+        threads = [threading.Thread(target=write, args=(staged,)) for staged in stagings]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        body = (entry / "response_body").read_text()  # one whole entry, whoever won
+        assert body in {f"{round_number}-{writer}" for writer in range(4)}
+        for staged in stagings:
+            if staged.exists():  # a writer whose entry another one's replaced: as _write_entry does
+                shutil.rmtree(staged)

@@ -212,24 +212,36 @@ class FtlFilesystemCacheStorage(FilesystemCacheStorage):
 
 
 def _swap_in(staged: Path, entry: Path, replaced: Path) -> None:
-    """Put a whole entry folder in place of any older one, by renames only."""
-    for _ in range(3):
-        try:
-            staged.rename(entry)  # succeeds when there is no entry yet
-            return
-        except OSError as error:
-            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-                raise
-        try:
-            entry.rename(replaced)  # readers holding the old folder open still read it whole
-        except FileNotFoundError:
-            continue  # another crawl moved it first: try again
-        except OSError as error:
-            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-                raise
-            return  # our "replaced" slot is taken by an earlier round: the other crawl's entry stays
+    """Put a whole entry folder in place of any older one, by renames only.
+
+    An entry moves aside at most once per write, and every move aside is followed by a put: so an
+    entry is always there in the end. One another crawl puts in place meanwhile is as fresh as
+    ours: it stays, and ours is dropped (moving it aside too could leave no entry at all).
+    """
+    if _put(staged, entry):
+        return  # there was no entry yet
+    try:
+        entry.rename(replaced)  # readers holding the old folder open still read it whole
+    except FileNotFoundError:
+        pass  # another crawl moved it aside first, and puts its own in place
+    except OSError as error:
+        if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+            raise
+        return  # our "replaced" slot is taken: the entry there stays
+    else:
         shutil.rmtree(replaced, ignore_errors=True)
-    # other crawls keep putting their entries in place: theirs are as fresh as ours, keep theirs
+    _put(staged, entry)
+
+
+def _put(staged: Path, entry: Path) -> bool:
+    """Rename ``staged`` to ``entry``; False when an entry is already there."""
+    try:
+        staged.rename(entry)
+    except OSError as error:
+        if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+            raise
+        return False
+    return True
 
 
 def _without_secrets(headers: Headers) -> Headers:
