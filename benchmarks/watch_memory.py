@@ -1,15 +1,18 @@
-"""A day-long `pools` watch in fast time: thousands of polls in one process, memory sampled as it goes.
+"""A day-long `pools` or `tableau` watch in fast time: thousands of polls in one process, memory sampled.
 
 From the repository root::
 
-    python benchmarks/watch_memory.py [--polls 2880] [--pools 24] [--samples 12]
+    python benchmarks/watch_memory.py [--spider pools] [--polls 2880] [--pools 24] [--samples 12]
+    python benchmarks/watch_memory.py --spider tableau [--polls 2880] [--size 256] [--samples 12]
 
 2880 polls is a day of 30-second polls. The watch runs in this process (one crawl, as ``scrapy
-crawl pools -a watch=30`` runs it) against the loopback stand-in FTL in a child process (so its
-memory is not counted), whose round moves on one step (a strip, a withdrawal, a bout, the
-ranking) every few polls, so most polls find nothing new, as on a real day. Polls follow each
-other at once (``FTL_WATCH_POLL_INTERVAL``). Printed: resident memory and live Python objects
-at evenly spaced polls, and the totals.
+crawl pools -a watch=30`` or ``scrapy crawl tableau -a watch=30`` runs it) against the loopback
+stand-in FTL in a child process (so its memory is not counted), whose round or tableau moves on
+one step every few polls, so most polls find nothing new, as on a real day: a pool round's
+strips, withdrawals, bouts and ranking; a team tableau's bouts scheduled then decided, column by
+column, its bronze-medal tree finishing just before the main tree. The last step ends the watch.
+Polls follow each other at once (``FTL_WATCH_POLL_INTERVAL``). Printed: resident memory and live
+Python objects at evenly spaced polls, and the totals.
 """
 
 from __future__ import annotations
@@ -33,9 +36,19 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler  # noqa: E402
 from scrapy.settings import Settings  # noqa: E402
 from twisted.internet.base import DelayedCall  # noqa: E402
 
+from ftl_scraper.spiders.base import FtlSpider  # noqa: E402
 from ftl_scraper.spiders.pools import PoolsSpider  # noqa: E402
+from ftl_scraper.spiders.tableau import TableauSpider  # noqa: E402
 from ftl_scraper.watch.polling import poll_finished  # noqa: E402
-from tests.fakeftl import FakeFtlServer, RoundTimeline, generate_event  # noqa: E402
+from tests.fakeftl import (  # noqa: E402
+    FakeFtlServer,
+    RoundTimeline,
+    TableauTimeline,
+    generate_event,
+    generate_tableau,
+)
+
+SPIDERS: dict[str, type[FtlSpider]] = {"pools": PoolsSpider, "tableau": TableauSpider}
 
 
 def resident_mib() -> float:
@@ -66,14 +79,23 @@ def cancelled_timers() -> int:
     )
 
 
-def serve_round(connection: Connection, pools: int) -> None:
-    """The child process: the stand-in FTL serving a round that moves on when told to."""
-    event = generate_event(seed=2026, pool_count=pools)
-    timeline = RoundTimeline(event)
+def watched_timeline(spider: str, size: int) -> tuple[RoundTimeline | TableauTimeline, dict[str, str]]:
+    """What the stand-in serves (a round of ``size`` pools, or a team tableau of ``size``) and the
+    spider arguments that watch it."""
+    if spider == "pools":
+        event = generate_event(seed=2026, pool_count=size)
+        return RoundTimeline(event), {"event": event.event_id, "round": event.pool_round_id}
+    tableau = generate_tableau(seed=2026, size=size, team=True)
+    return TableauTimeline(tableau), {"event": tableau.event_id, "tableau": tableau.tableau_id}
+
+
+def serve_timeline(connection: Connection, spider: str, size: int) -> None:
+    """The child process: the stand-in FTL serving a round or tableau that moves on when told to."""
+    timeline, spider_arguments = watched_timeline(spider, size)
     requests = 0
     with FakeFtlServer(validators=True) as server:
         timeline.install(server)
-        connection.send((server.base_url, event.event_id, event.pool_round_id, len(timeline.frames)))
+        connection.send((server.base_url, spider_arguments, len(timeline.frames)))
         while (command := connection.recv()) != "stop":
             # the stand-in records every request: count and forget them, so its memory stays put
             requests += len(server.take_requests())
@@ -107,16 +129,21 @@ class DayOfPolls:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--spider", choices=sorted(SPIDERS), default="pools", help="what the watch follows")
     parser.add_argument("--polls", type=int, default=2880, help="polls in the day (2880 = every 30 s)")
-    parser.add_argument("--pools", type=int, default=24, help="pools in the round")
+    parser.add_argument("--pools", type=int, default=24, help="pools in the round (--spider pools)")
+    parser.add_argument("--size", type=int, default=256, help="the team tableau's size (--spider tableau)")
     parser.add_argument("--samples", type=int, default=12, help="memory samples over the day")
     options = parser.parse_args()
+    size = options.pools if options.spider == "pools" else options.size
 
     stand_in, child_end = multiprocessing.get_context("spawn").Pipe()
-    child = multiprocessing.get_context("spawn").Process(target=serve_round, args=(child_end, options.pools))
+    child = multiprocessing.get_context("spawn").Process(
+        target=serve_timeline, args=(child_end, options.spider, size)
+    )
     child.start()
-    base_url, event_id, pool_round_id, steps = stand_in.recv()
-    # the last step publishes the ranking, which ends the watch: spread the steps over the day
+    base_url, spider_arguments, steps = stand_in.recv()
+    # the last step (the ranking, the final) ends the watch: spread the steps over the day
     polls_per_step = max(1, options.polls // steps)
     step = max(1, options.polls // options.samples)
     sample_polls = {1, 10, *range(step, options.polls + 1, step)}
@@ -135,11 +162,11 @@ def main() -> None:
             priority="cmdline",
         )
         process = AsyncCrawlerProcess(settings)
-        crawler = process.create_crawler(PoolsSpider)
+        crawler = process.create_crawler(SPIDERS[options.spider])
         day = DayOfPolls(crawler, stand_in, feed, polls_per_step, sample_polls)
         crawler.signals.connect(day.poll_finished, signal=poll_finished)
         started = time.perf_counter()
-        process.crawl(crawler, event=event_id, round=pool_round_id, watch="30")
+        process.crawl(crawler, watch="30", **spider_arguments)
         process.start()
         elapsed = time.perf_counter() - started
     stand_in.send("stop")
@@ -147,7 +174,9 @@ def main() -> None:
     child.join()
 
     stats = crawler.stats.get_stats()
-    print(f"## A day-long watch: {options.pools} pools, {steps} steps, one every {polls_per_step} polls\n")
+    watched = f"{size} pools" if options.spider == "pools" else f"a team tableau of {size}"
+    print(f"## A day-long {options.spider} watch: {watched}, {steps} steps, one every {polls_per_step} polls")
+    print()
     print("| poll | resident memory | live Python objects | of which cancelled timers not yet due | lines |")
     print("|---:|---:|---:|---:|---:|")
     for sample in day.samples:
