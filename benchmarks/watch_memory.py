@@ -11,14 +11,17 @@ stand-in FTL in a child process (so its memory is not counted), whose round or t
 one step every few polls, so most polls find nothing new, as on a real day: a pool round's
 strips, withdrawals, bouts and ranking; a team tableau's bouts scheduled then decided, column by
 column, its bronze-medal tree finishing just before the main tree. The last step ends the watch.
-Polls follow each other at once (``FTL_WATCH_POLL_INTERVAL``). Printed: resident memory and live
-Python objects at evenly spaced polls, and the totals.
+Polls follow each other at once (``FTL_WATCH_POLL_INTERVAL``). Printed: resident memory, the C
+heap (glibc's ``mallinfo2``: bytes in use, and freed bytes the heap still holds) and live Python
+objects at evenly spaced polls, and the totals, with resident memory once ``malloc_trim`` has
+handed the heap's free bytes back.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import gc
 import multiprocessing
 import sys
@@ -59,10 +62,52 @@ def resident_mib() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
+_MALLINFO2_FIELDS: tuple[str, ...] = ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks")
+_MALLINFO2_FIELDS += ("uordblks", "fordblks", "keepcost")
+
+
+class MallInfo2(ctypes.Structure):
+    """glibc's ``struct mallinfo2`` (glibc 2.33 and later)."""
+
+    _fields_ = [(name, ctypes.c_size_t) for name in _MALLINFO2_FIELDS]
+
+
+def glibc() -> ctypes.CDLL | None:
+    """The C library, if it is glibc with ``mallinfo2`` (no heap figures elsewhere)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = MallInfo2
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+LIBC = glibc()
+
+
+def c_heap_mib() -> tuple[float, float] | None:
+    """The C heap's bytes in use, and the freed bytes it holds but has not handed back (MiB).
+    Python objects of up to 512 bytes live in pymalloc's own arenas, outside these figures."""
+    if LIBC is None:
+        return None
+    info = LIBC.mallinfo2()
+    return info.uordblks / 2**20, info.fordblks / 2**20
+
+
+def trimmed_resident_mib() -> float | None:
+    """Resident memory once the C heap has handed its free bytes back (``malloc_trim``)."""
+    if LIBC is None:
+        return None
+    gc.collect()
+    LIBC.malloc_trim(0)
+    return resident_mib()
+
+
 @dataclass
 class Sample:
     poll: int
     rss_mib: float
+    c_heap_mib: tuple[float, float] | None
     python_objects: int
     cancelled_timers: int
     lines: int
@@ -120,7 +165,9 @@ class DayOfPolls:
         if poll_number in self.sample_polls or over:
             gc.collect()
             lines = sum(1 for _ in self.feed.open("rb")) if self.feed.exists() else 0
-            sample = Sample(poll_number, resident_mib(), len(gc.get_objects()), cancelled_timers(), lines)
+            sample = Sample(
+                poll_number, resident_mib(), c_heap_mib(), len(gc.get_objects()), cancelled_timers(), lines
+            )
             self.samples.append(sample)
         advance = not over and poll_number % self.polls_per_step == 0
         self.stand_in.send("advance" if advance else "next poll")
@@ -169,6 +216,8 @@ def main() -> None:
         process.crawl(crawler, watch="30", **spider_arguments)
         process.start()
         elapsed = time.perf_counter() - started
+        gc.collect()
+        rss_at_end, rss_trimmed = resident_mib(), trimmed_resident_mib()
     stand_in.send("stop")
     requests = stand_in.recv()
     child.join()
@@ -177,11 +226,15 @@ def main() -> None:
     watched = f"{size} pools" if options.spider == "pools" else f"a team tableau of {size}"
     print(f"## A day-long {options.spider} watch: {watched}, {steps} steps, one every {polls_per_step} polls")
     print()
-    print("| poll | resident memory | live Python objects | of which cancelled timers not yet due | lines |")
-    print("|---:|---:|---:|---:|---:|")
+    print(
+        "| poll | resident memory | C heap in use | C heap freed, held | live Python objects "
+        "| of which cancelled timers not yet due | lines |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for sample in day.samples:
+        in_use, held = (f"{mib:.1f} MiB" for mib in sample.c_heap_mib) if sample.c_heap_mib else ("n/a",) * 2
         print(
-            f"| {sample.poll} | {sample.rss_mib:.1f} MiB | {sample.python_objects:,} "
+            f"| {sample.poll} | {sample.rss_mib:.1f} MiB | {in_use} | {held} | {sample.python_objects:,} "
             f"| {sample.cancelled_timers:,} | {sample.lines} |"
         )
     after_warmup = [sample for sample in day.samples if sample.poll >= 10]
@@ -192,6 +245,9 @@ def main() -> None:
         f"finish reason {stats.get('finish_reason')}, {elapsed:.0f} s; "
         f"resident memory from poll {after_warmup[0].poll} to the end: {growth:+.1f} MiB"
     )
+    if rss_trimmed is not None:
+        trimmed = f"{rss_trimmed:.1f} MiB after malloc_trim(0)"
+        print(f"after the watch: resident memory {rss_at_end:.1f} MiB, {trimmed}")
 
 
 if __name__ == "__main__":
