@@ -21,6 +21,23 @@ from twisted.python.failure import Failure
 
 SCRAPY_VERSION_CHECKED = "2.19.0"
 
+#: Scrapy's private methods that the project's subclasses override, with why (a test checks
+#: that the list is whole): on an upgrade, read each against the new source too
+OVERRIDDEN_PRIVATE_METHODS = {
+    "scrapy.core.downloader.Downloader._process_queue": (
+        "FtlDownloader: dispatch through dispatch_within_cap, so the per-domain cap holds"
+    ),
+    "scrapy.core.downloader.Downloader._download": (
+        "FtlDownloader: where a transfer ends, so a cap shared by a client's crawls gets its room back"
+    ),
+    "scrapy.core.downloader.Downloader._wait_for_download": (
+        "FtlDownloader: wait_for_download_unless_answered, so an abandoned transfer is not answered twice"
+    ),
+    "scrapy.spiderloader.SpiderLoader._load_all_spiders": (
+        "FtlSpiderLoader: names the project's spiders without importing every spider module"
+    ),
+}
+
 
 def dispatch_within_cap(
     downloader: Downloader,

@@ -273,3 +273,13 @@ class TournamentArguments(SpiderArguments):
 
     def wants_event(self, event_name: str) -> bool:
         return self._name_filter is None or self._name_filter.search(event_name) is not None
+
+
+#: each spider's ``arguments_model`` by spider name, for the ``crawl`` command's help, which Scrapy
+#: builds on every run: listing them from here does not import every spider
+ARGUMENTS_BY_SPIDER: dict[str, type[SpiderArguments]] = {
+    "pools": PoolsArguments,
+    "tableau": TableauArguments,
+    "event": EventArguments,
+    "tournament": TournamentArguments,
+}
