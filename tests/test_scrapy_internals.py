@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
+import subprocess
+import sys
 from importlib.metadata import version
 
 import ftl_scraper
@@ -40,3 +43,36 @@ def scrapy_private_methods_overridden() -> set[str]:
 
 def test_every_private_scrapy_method_the_package_overrides_is_listed() -> None:
     assert scrapy_private_methods_overridden() == set(OVERRIDDEN_PRIVATE_METHODS)
+
+
+ALIAS_MODULES = (
+    "import json\n"
+    "from scrapy.core.downloader import contextfactory, tls\n"
+    "aliases = [contextfactory.ScrapyClientContextFactory, contextfactory.AcceptableProtocolsContextFactory,"
+    " tls.ScrapyClientTLSOptions]\n"
+    "assert not issubclass(int, contextfactory.ScrapyClientContextFactory)\n"
+    "print(json.dumps([alias.__module__ for alias in aliases]))\n"
+)
+
+
+def alias_modules(prelude: str) -> list[str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", prelude + ALIAS_MODULES], capture_output=True, text=True, check=True
+    )
+    return list(json.loads(completed.stdout))
+
+
+def test_deprecated_aliases_made_cheaply_get_the_module_scrapy_gives_them() -> None:
+    stock = alias_modules("")
+    cheap = alias_modules("from ftl_scraper.scrapy_internals import make_deprecated_aliases_cheap\n"
+                          "make_deprecated_aliases_cheap()\n")  # fmt: skip
+
+    assert (
+        cheap
+        == stock
+        == [
+            "scrapy.core.downloader.contextfactory",
+            "scrapy.core.downloader.contextfactory",
+            "scrapy.core.downloader.tls",
+        ]
+    )
