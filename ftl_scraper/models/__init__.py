@@ -9,6 +9,7 @@ from ftl_scraper.models.event import (
     event_json_schema,
     tournament_event_json_schema,
 )
+from ftl_scraper.models.event_changes import EventChangeLine, event_changes_json_schema
 from ftl_scraper.models.pools import (
     Pool,
     PoolBout,
@@ -34,6 +35,7 @@ __all__ = [
     "Contract",
     "CrawlError",
     "EventBundle",
+    "EventChangeLine",
     "FinalResult",
     "Pool",
     "PoolBout",
@@ -53,6 +55,7 @@ __all__ = [
     "TournamentEvent",
     "bundle_json_schema",
     "changes_json_schema",
+    "event_changes_json_schema",
     "event_json_schema",
     "tableau_bundle_json_schema",
     "tableau_changes_json_schema",
