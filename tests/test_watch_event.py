@@ -3,7 +3,6 @@ stream, the requests, the files."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from ftl_scraper.models.event_changes import EVENT_CHANGE_LINE
 from ftl_scraper.output.schema import load_event_changes_schema
 from ftl_scraper.run.outcome import ExitStatus
-from tests.fakeftl import EventPlan, EventTimeline, FakeFtlServer, Status, generate_tournament
+from tests.fakeftl import EventPlan, EventTimeline, FakeFtlServer, generate_tournament
 from tests.watching import watch_event, without_time
 
 

@@ -1,4 +1,4 @@
-"""Run a `pools`, `tableau` or `event` watch in-process against a stand-in FTL that moves on one frame per poll."""
+"""Run a `pools`, `tableau` or `event` watch in-process against a stand-in FTL moving one frame per poll."""
 
 from __future__ import annotations
 

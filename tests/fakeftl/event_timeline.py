@@ -1,4 +1,4 @@
-"""A whole event that unfolds frame by frame, with the true change lines of every step (for event watch tests).
+"""A whole event that unfolds frame by frame, with the true change lines of every step (for watch tests).
 
 From a generated finished event (its final state): frame 0 shows its first pool round at that
 round's own frame 0 and nothing else on the tab bar. The first round then unfolds as its
