@@ -3,8 +3,10 @@ stream, the requests, the files."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -14,7 +16,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from ftl_scraper.models.event_changes import EVENT_CHANGE_LINE
 from ftl_scraper.output.schema import load_event_changes_schema
 from ftl_scraper.run.outcome import ExitStatus
-from tests.fakeftl import EventPlan, EventTimeline, FakeFtlServer, generate_tournament
+from ftl_scraper.site.urls import TableauUrls
+from tests.fakeftl import EventPlan, EventTimeline, FakeFtlServer, Status, generate_tournament
 from tests.watching import watch_event, without_time
 
 
@@ -64,3 +67,144 @@ async def test_the_stream_is_the_true_sequence_of_changes(
     for frame in timeline.frames[1:]:
         expected_counts.append(expected_counts[-1] + len(frame.changes))
     assert run.lines_at_poll_end == expected_counts
+
+
+@deferred_f_from_coro_f
+async def test_nothing_settled_is_fetched_again(
+    fake_ftl: FakeFtlServer, timeline: EventTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    run = await watch_event(crawl_settings, timeline, tmp_path / "changes.jsonl")
+
+    polls = len(timeline.frames)
+    assert run.stats["ftl/watch/polls"] == polls
+    event_id = timeline.event_id
+    # the event page and the final results JSON, every poll
+    assert fake_ftl.hits(lambda path: path == event_page(timeline)) == polls
+    assert fake_ftl.hits(lambda path: path == f"/events/results/data/{event_id}") == polls
+    for round_timeline in timeline.round_timelines:
+        pool_round_id = round_timeline.final.pool_round_id
+        pools_page = f"/pools/scores/{event_id}/{pool_round_id}"
+        # poll n serves frame n-1; a round's own frame i is the event's frame (appeared + i)
+        appeared = timeline.first_frame_showing(pool_round_id)
+        assert appeared < polls - 1
+        for pool in round_timeline.final.pools:
+            # fetched at every poll from its round's appearance up to the first that found it finished
+            hits = fake_ftl.hits(f"{pools_page}/{pool.pool_id}")
+            assert hits == round_timeline.first_finished_frame(pool.pool_id) + 1
+        # the pools page, up to the poll that found the round ranked (its last frame): then never
+        # again; it never changes, so every poll but the first gets a 304
+        assert fake_ftl.hits(lambda path, page=pools_page: path == page) == len(round_timeline.frames)
+        assert (
+            fake_ftl.hits(lambda path, page=pools_page: path == page, status=304)
+            == len(round_timeline.frames) - 1
+        )
+        # the ranking: when the round appears, then once every pool is finished (its last frame)
+        assert fake_ftl.hits(f"/pools/results/data/{event_id}/{pool_round_id}") == 2
+    [tableau_timeline] = timeline.tableau_timelines
+    tableau = tableau_timeline.final
+    urls = TableauUrls("", event_id, tableau.tableau_id)
+    finished_at = {
+        tree.tree_id: tableau_timeline.first_finished_frame(tree.tree_id) for tree in tableau.trees
+    }
+    for tree in tableau.trees:
+        assert fake_ftl.hits(urls.whole_tree(tree.tree_id, tree.table_count)) == finished_at[tree.tree_id] + 1
+    # the trees JSON, up to the poll that found every tree finished
+    assert fake_ftl.hits(lambda path: path == urls.trees) == max(finished_at.values()) + 1
+
+
+@deferred_f_from_coro_f
+async def test_a_fencer_filter_keeps_their_lines_and_the_event_level_ones(
+    fake_ftl: FakeFtlServer, timeline: EventTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    second_round = timeline.round_timelines[1].final
+    pool = second_round.pools[0]
+    tracked = pool.fencers[1].name
+    run = await watch_event(
+        crawl_settings, timeline, tmp_path / "changes.jsonl", fencers=f"{tracked.upper()};NOBODY Here"
+    )
+
+    def involves(line: dict[str, Any]) -> bool:
+        if line["type"] in ("bout_scored", "bout_corrected"):
+            return tracked in (line["fencer_a"], line["fencer_b"])
+        if line["type"] == "fencer_withdrawn":
+            return line["name"] == tracked
+        if line["type"] in ("de_bout_scheduled", "de_bout_scored"):
+            return tracked in (fencer["name"] for fencer in (line["fencer_a"], line["fencer_b"]) if fencer)
+        if "pool_id" in line:  # a pool's strip, finished...: the pools they are in
+            return any(
+                line["pool_id"] == candidate.pool_id
+                and tracked in {fencer.name for fencer in candidate.fencers}
+                for round_timeline in timeline.round_timelines
+                for candidate in round_timeline.final.pools
+            )
+        return True
+
+    expected = [line for line in timeline.expected_lines() if involves(line)]
+    assert without_time(run.read_lines()) == expected
+    types = {line["type"] for line in expected}
+    assert {"bout_scored", "pool_strip_assigned", "pool_finished", "pool_round_appeared"} <= types
+    assert len(expected) < len(timeline.expected_lines())
+
+
+@deferred_f_from_coro_f
+async def test_the_snapshot_file_holds_the_latest_bundle(
+    fake_ftl: FakeFtlServer, timeline: EventTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    snapshot = tmp_path / "event.json"
+    seen: list[dict[str, Any]] = []
+
+    def read_snapshot(poll_number: int) -> bool:
+        seen.append(json.loads(snapshot.read_text(encoding="utf-8")))
+        return True
+
+    run = await watch_event(
+        crawl_settings, timeline, tmp_path / "changes.jsonl", on_poll=read_snapshot, snapshot=str(snapshot)
+    )
+
+    assert run.outcome.status is ExitStatus.OK
+    # poll n serves frame n-1 (the last poll ends the watch: no on_poll call)
+    assert seen == [timeline.bundle_at(index) for index in range(len(seen))]
+    assert len(seen) == len(timeline.frames) - 1
+    assert json.loads(snapshot.read_text(encoding="utf-8")) == timeline.final.expected_bundle(
+        timeline.tournament
+    )
+    assert not list(tmp_path.glob(".*")), "a temporary file was left behind"  # noqa: ASYNC240
+
+
+@deferred_f_from_coro_f
+async def test_a_failed_page_is_read_again_at_the_next_poll(
+    fake_ftl: FakeFtlServer, timeline: EventTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    second_round = timeline.round_timelines[1].final
+    appears = timeline.first_frame_showing(second_round.pool_round_id)
+    pools_page = f"/pools/scores/{timeline.event_id}/{second_round.pool_round_id}"
+
+    def fail_a_page(poll_number: int) -> bool:
+        # the next poll (the round's second) finds its pools page gone once; the round stays put
+        if poll_number == appears + 1:
+            fake_ftl.add_fault(lambda path: path == pools_page, Status(404))
+            return True
+        return poll_number != appears + 2
+
+    run = await watch_event(crawl_settings, timeline, tmp_path / "changes.jsonl", on_poll=fail_a_page)
+
+    assert without_time(run.read_lines()) == timeline.expected_lines()
+    assert run.outcome.status is ExitStatus.OK
+    assert run.stats["ftl/errors"] == 1
+
+
+@deferred_f_from_coro_f
+async def test_a_first_poll_that_fails_fails_the_watch_and_writes_nothing(
+    fake_ftl: FakeFtlServer, timeline: EventTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    pools_page = f"/pools/scores/{timeline.event_id}/{timeline.round_timelines[0].final.pool_round_id}"
+    fake_ftl.add_fault(lambda path: path == pools_page, Status(404))
+    feed = tmp_path / "changes.jsonl"
+    run = await watch_event(crawl_settings, timeline, feed)
+
+    assert run.outcome.status is ExitStatus.FAILED
+    [error] = run.outcome.errors
+    assert error.message == "FTL answered HTTP 404"
+    assert error.url == fake_ftl.url(pools_page)
+    assert not feed.exists()
+    assert run.stats.get("ftl/watch/polls") is None
