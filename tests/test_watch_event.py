@@ -4,6 +4,7 @@ stream, the requests, the files."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,11 @@ def timeline(fake_ftl: FakeFtlServer) -> EventTimeline:
     fake_ftl.validators = True
     timeline.install(fake_ftl)
     return timeline
+
+
+def exactly(page: str) -> Callable[[str], bool]:
+    """Matches this page only (a plain path also matches the pages under it)."""
+    return lambda path: path == page
 
 
 def event_page(timeline: EventTimeline) -> str:
@@ -79,8 +85,8 @@ async def test_nothing_settled_is_fetched_again(
     assert run.stats["ftl/watch/polls"] == polls
     event_id = timeline.event_id
     # the event page and the final results JSON, every poll
-    assert fake_ftl.hits(lambda path: path == event_page(timeline)) == polls
-    assert fake_ftl.hits(lambda path: path == f"/events/results/data/{event_id}") == polls
+    assert fake_ftl.hits(exactly(event_page(timeline))) == polls
+    assert fake_ftl.hits(exactly(f"/events/results/data/{event_id}")) == polls
     for round_timeline in timeline.round_timelines:
         pool_round_id = round_timeline.final.pool_round_id
         pools_page = f"/pools/scores/{event_id}/{pool_round_id}"
@@ -93,11 +99,8 @@ async def test_nothing_settled_is_fetched_again(
             assert hits == round_timeline.first_finished_frame(pool.pool_id) + 1
         # the pools page, up to the poll that found the round ranked (its last frame): then never
         # again; it never changes, so every poll but the first gets a 304
-        assert fake_ftl.hits(lambda path, page=pools_page: path == page) == len(round_timeline.frames)
-        assert (
-            fake_ftl.hits(lambda path, page=pools_page: path == page, status=304)
-            == len(round_timeline.frames) - 1
-        )
+        assert fake_ftl.hits(exactly(pools_page)) == len(round_timeline.frames)
+        assert fake_ftl.hits(exactly(pools_page), status=304) == len(round_timeline.frames) - 1
         # the ranking: when the round appears, then once every pool is finished (its last frame)
         assert fake_ftl.hits(f"/pools/results/data/{event_id}/{pool_round_id}") == 2
     [tableau_timeline] = timeline.tableau_timelines
@@ -109,7 +112,7 @@ async def test_nothing_settled_is_fetched_again(
     for tree in tableau.trees:
         assert fake_ftl.hits(urls.whole_tree(tree.tree_id, tree.table_count)) == finished_at[tree.tree_id] + 1
     # the trees JSON, up to the poll that found every tree finished
-    assert fake_ftl.hits(lambda path: path == urls.trees) == max(finished_at.values()) + 1
+    assert fake_ftl.hits(exactly(urls.trees)) == max(finished_at.values()) + 1
 
 
 @deferred_f_from_coro_f
@@ -182,7 +185,7 @@ async def test_a_failed_page_is_read_again_at_the_next_poll(
     def fail_a_page(poll_number: int) -> bool:
         # the next poll (the round's second) finds its pools page gone once; the round stays put
         if poll_number == appears + 1:
-            fake_ftl.add_fault(lambda path: path == pools_page, Status(404))
+            fake_ftl.add_fault(exactly(pools_page), Status(404))
             return True
         return poll_number != appears + 2
 
@@ -198,7 +201,7 @@ async def test_a_first_poll_that_fails_fails_the_watch_and_writes_nothing(
     fake_ftl: FakeFtlServer, timeline: EventTimeline, crawl_settings: Settings, tmp_path: Path
 ) -> None:
     pools_page = f"/pools/scores/{timeline.event_id}/{timeline.round_timelines[0].final.pool_round_id}"
-    fake_ftl.add_fault(lambda path: path == pools_page, Status(404))
+    fake_ftl.add_fault(exactly(pools_page), Status(404))
     feed = tmp_path / "changes.jsonl"
     run = await watch_event(crawl_settings, timeline, feed)
 
@@ -208,3 +211,27 @@ async def test_a_first_poll_that_fails_fails_the_watch_and_writes_nothing(
     assert error.url == fake_ftl.url(pools_page)
     assert not feed.exists()
     assert run.stats.get("ftl/watch/polls") is None
+
+
+@deferred_f_from_coro_f
+async def test_an_unchanged_event_page_costs_a_304_and_still_counts(
+    fake_ftl: FakeFtlServer, timeline: EventTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    run = await watch_event(crawl_settings, timeline, tmp_path / "changes.jsonl")
+
+    assert without_time(run.read_lines()) == timeline.expected_lines()
+    # the tab bar changes when a round or the tableau appears, the heading when the results come
+    page_changes = [
+        index
+        for index, frame in enumerate(timeline.frames)
+        if index == 0
+        or [pool_round.pool_round_id for pool_round in frame.event.rounds]
+        != [pool_round.pool_round_id for pool_round in timeline.frames[index - 1].event.rounds]
+        or frame.event.tableau_ids != timeline.frames[index - 1].event.tableau_ids
+        or frame.event.final_results != timeline.frames[index - 1].event.final_results
+    ]
+    assert len(page_changes) == 4  # the first read, the second round, the tableau, the final results
+    polls = len(timeline.frames)
+    assert fake_ftl.hits(exactly(event_page(timeline)), status=304) == polls - len(page_changes)
+    # the final results JSON: the first read, and the frame that publishes them
+    assert fake_ftl.hits(exactly(f"/events/results/data/{timeline.event_id}"), status=304) == polls - 2
