@@ -4,6 +4,10 @@ stream, the requests, the files."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +23,8 @@ from ftl_scraper.output.schema import load_event_changes_schema
 from ftl_scraper.run.outcome import ExitStatus
 from ftl_scraper.site.urls import TableauUrls
 from tests.fakeftl import EventPlan, EventTimeline, FakeFtlServer, Status, generate_tournament
+from tests.test_cli import error_lines
+from tests.test_watch_cli import REPO_ROOT
 from tests.watching import watch_event, without_time
 
 
@@ -235,3 +241,70 @@ async def test_an_unchanged_event_page_costs_a_304_and_still_counts(
     assert fake_ftl.hits(exactly(event_page(timeline)), status=304) == polls - len(page_changes)
     # the final results JSON: the first read, and the frame that publishes them
     assert fake_ftl.hits(exactly(f"/events/results/data/{timeline.event_id}"), status=304) == polls - 2
+
+
+@deferred_f_from_coro_f
+async def test_an_outage_pauses_the_watch_between_unavailable_and_recovered_lines(
+    fake_ftl: FakeFtlServer, timeline: EventTimeline, crawl_settings: Settings, tmp_path: Path
+) -> None:
+    settings = crawl_settings.copy()
+    settings.set("FTL_RETRY_BACKOFF_BASE", 0.001)
+    outage_poll = 4
+
+    def outage(poll_number: int) -> bool:
+        if poll_number == outage_poll:
+            fake_ftl.add_fault(
+                lambda path: path.startswith(("/events/", "/pools/")), Status(503), forever=True
+            )
+        if poll_number == outage_poll + 1:
+            fake_ftl.clear_faults()
+            return False  # the event waits for FTL to come back: no change is lost meanwhile
+        return True
+
+    run = await watch_event(settings, timeline, tmp_path / "changes.jsonl", on_poll=outage)
+
+    lines = run.read_lines()
+    before = 1 + sum(len(frame.changes) for frame in timeline.frames[1:outage_poll])
+    unavailable, recovered = lines[before], lines[before + 1]
+    assert unavailable == {
+        "type": "source_unavailable",
+        "at": unavailable["at"],
+        "event_id": timeline.event_id,
+        "message": unavailable["message"],
+    }
+    assert unavailable["message"].startswith("FTL is not answering: 5 failed attempts in a row")
+    assert recovered["type"] == "source_recovered"
+    assert recovered["unavailable_since"] == unavailable["at"]
+    del lines[before : before + 2]
+    assert without_time(lines) == timeline.expected_lines()
+    assert run.outcome.status is ExitStatus.OK
+    assert run.stats["ftl/circuit_breaker/tripped"] == 1
+
+
+def test_an_event_watch_stopped_by_sigterm_exits_0_with_every_line_it_saw(
+    fake_ftl: FakeFtlServer, timeline: EventTimeline, tmp_path: Path
+) -> None:
+    # the event never moves on (nothing advances the timeline): the watch would poll for ever
+    output = tmp_path / "changes.jsonl"
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "event", "-a", f"event={timeline.event_id}",
+        "-a", "watch=15", "-o", str(output),
+        "-s", f"FTL_BASE_URL={fake_ftl.base_url}",
+        "-s", f"HTTPCACHE_DIR={tmp_path / 'httpcache'}",
+        "-s", "FTL_WATCH_POLL_INTERVAL=0.05",
+    ]  # fmt: skip
+    with subprocess.Popen(command, cwd=REPO_ROOT, stderr=subprocess.PIPE, text=True) as watch:
+        deadline = time.monotonic() + 60  # a safety net against a hang, not a speed requirement
+        while fake_ftl.hits(exactly(event_page(timeline))) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fake_ftl.hits(exactly(event_page(timeline))) >= 3, "the watch never polled again"
+        watch.send_signal(signal.SIGTERM)
+        _, stderr = watch.communicate(timeout=60)
+
+    assert watch.returncode == 0, stderr
+    assert error_lines(stderr) == []
+    summary = stderr.rstrip().splitlines()[-1]
+    assert f"event watch stopped for event {timeline.event_id}: " in summary
+    assert summary.endswith(f" changes written to {output}")
+    [snapshot] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert without_time([snapshot]) == [timeline.snapshot_line()]
