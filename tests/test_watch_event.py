@@ -4,6 +4,7 @@ stream, the requests, the files."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from ftl_scraper.models.event_changes import EVENT_CHANGE_LINE
 from ftl_scraper.output.schema import load_event_changes_schema
 from ftl_scraper.run.outcome import ExitStatus
 from ftl_scraper.site.urls import TableauUrls
+from tests.cassettes import DEMO_EVENT_ID, demo_tournament
 from tests.fakeftl import EventPlan, EventTimeline, FakeFtlServer, Status, generate_tournament
 from tests.test_cli import error_lines
 from tests.test_watch_cli import REPO_ROOT
@@ -309,3 +311,34 @@ def test_an_event_watch_stopped_by_sigterm_exits_0_with_every_line_it_saw(
     assert summary.endswith(f" changes written to {output}")
     [snapshot] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert without_time([snapshot]) == [timeline.snapshot_line()]
+
+
+# the README's event watch over the demo cassette, word for word
+README_EVENT_WATCH_COMMAND = (
+    "scrapy crawl event -a event=9CABEAEBA11F0F03B153FA889658645E -s FTL_CASSETTE=demo -a watch=15 "
+    "-O event-changes.jsonl"
+)
+
+
+def test_readme_event_watch_over_the_finished_demo_writes_the_snapshot_and_ends(tmp_path: Path) -> None:
+    assert README_EVENT_WATCH_COMMAND in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    scrapy, *arguments = README_EVENT_WATCH_COMMAND.split()
+    output = tmp_path / "event-changes.jsonl"
+    command = [str(Path(sys.executable).with_name(scrapy)), *arguments[:-1], str(output)]
+    # a port nothing listens on: any request that escaped to the network would be refused
+    env = {key: value for key, value in os.environ.items() if key.lower() != "no_proxy"}
+    env |= {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    env |= {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("FTL_CACHE_DIR", None)
+
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    tournament = demo_tournament()
+    event = tournament.event(DEMO_EVENT_ID)
+    [snapshot] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert without_time([snapshot]) == [
+        {"type": "snapshot", "event_id": DEMO_EVENT_ID, "bundle": event.expected_bundle(tournament)}
+    ]
