@@ -118,7 +118,7 @@ def test_a_watch_cannot_be_a_shared_crawl(fake_ftl: FakeFtlServer, tmp_path: Pat
 
     assert completed.returncode == 2
     assert error_lines(completed.stderr) == [
-        "ftl_scraper: error: watch= follows one round in one process: it cannot be shared "
+        "ftl_scraper: error: watch= follows its round, tableau or event in one process: it cannot be shared "
         "(FTL_SCHEDULER=redis)"
     ]
     assert not output.exists()
