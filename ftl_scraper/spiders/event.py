@@ -120,7 +120,7 @@ class EventSpider(EventPagesSpider):
 
     def stop_reason(self, error: FtlError) -> str | None:
         # a watch's first poll is fail-fast, as a pools watch's is (a wrong ID shows at once); later
-        # polls read a failed page again (Poller.tolerates), and never get here
+        # polls read a failed page again (Poller.tolerates) unless no poll can cure its error
         if self.poller is not None:
             return super().stop_reason(error) or "ftl_error"
         return super().stop_reason(error)
