@@ -24,7 +24,7 @@ from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome, int
 from ftl_scraper.spiders.arguments import ARGUMENTS_BY_SPIDER, SpiderArguments
 
 _EXIT_MEANINGS = {
-    ExitStatus.OK: "every bundle was written, complete (a watch: stopped or its round over)",
+    ExitStatus.OK: "every bundle was written, complete (a watch: stopped, or what it follows is over)",
     ExitStatus.FAILED: "the crawl failed, was stopped (Ctrl-C, SIGTERM) or its output could not be stored",
     ExitStatus.USAGE: "a bad argument, setting or output; nothing requested",
     ExitStatus.PARTIAL: "every bundle was written, some with complete: false (pools, tableau: partial=1)",
@@ -118,7 +118,7 @@ class Command(ScrapyCrawlCommand):
                     if is_shared_crawl(self.settings):
                         # a shared crawl ends once its units are done; a watch polls one round on
                         raise InvalidArgumentError(
-                            "watch= follows one round in one process: "
+                            "watch= follows its round, tableau or event in one process: "
                             "it cannot be shared (FTL_SCHEDULER=redis)"
                         )
             except FtlError as error:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         event_json_schema,
         tournament_event_json_schema,
     )
+    from ftl_scraper.models.event_changes import EventChangeLine, event_changes_json_schema
     from ftl_scraper.models.pools import (
         Pool,
         PoolBout,
@@ -41,6 +42,7 @@ __all__ = [
     "Contract",
     "CrawlError",
     "EventBundle",
+    "EventChangeLine",
     "FinalResult",
     "Pool",
     "PoolBout",
@@ -60,6 +62,7 @@ __all__ = [
     "TournamentEvent",
     "bundle_json_schema",
     "changes_json_schema",
+    "event_changes_json_schema",
     "event_json_schema",
     "tableau_bundle_json_schema",
     "tableau_changes_json_schema",
@@ -76,6 +79,8 @@ _HOMES = {
     "TournamentEvent": "ftl_scraper.models.event",
     "event_json_schema": "ftl_scraper.models.event",
     "tournament_event_json_schema": "ftl_scraper.models.event",
+    "EventChangeLine": "ftl_scraper.models.event_changes",
+    "event_changes_json_schema": "ftl_scraper.models.event_changes",
     "Pool": "ftl_scraper.models.pools",
     "PoolBout": "ftl_scraper.models.pools",
     "PoolFencer": "ftl_scraper.models.pools",

@@ -157,7 +157,7 @@ class PoolsArguments(WatchArguments):
         return self._pool_round_id
 
 
-class EventArguments(SpiderArguments):
+class EventArguments(WatchArguments):
     """``-a`` arguments of ``scrapy crawl event``: ``event``, or ``url`` of any page of the event."""
 
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
