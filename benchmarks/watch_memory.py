@@ -27,9 +27,11 @@ import multiprocessing
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Protocol
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
@@ -134,9 +136,19 @@ def watched_timeline(spider: str, size: int) -> tuple[RoundTimeline | TableauTim
     return TableauTimeline(tableau), {"event": tableau.event_id, "tableau": tableau.tableau_id}
 
 
-def serve_timeline(connection: Connection, spider: str, size: int) -> None:
-    """The child process: the stand-in FTL serving a round or tableau that moves on when told to."""
-    timeline, spider_arguments = watched_timeline(spider, size)
+class Timeline(Protocol):
+    """What the stand-in serves, step by step (``RoundTimeline``, ``TableauTimeline``, ``EventTimeline``)."""
+
+    @property
+    def frames(self) -> Sequence[object]: ...
+
+    def install(self, server: FakeFtlServer) -> None: ...
+
+    def advance(self) -> bool: ...
+
+
+def serve(connection: Connection, timeline: Timeline, spider_arguments: dict[str, str]) -> None:
+    """The child process: the stand-in FTL serving ``timeline``, moved on when told to."""
     requests = 0
     with FakeFtlServer(validators=True) as server:
         timeline.install(server)
@@ -148,6 +160,12 @@ def serve_timeline(connection: Connection, spider: str, size: int) -> None:
                 timeline.advance()
             connection.send("done")
         connection.send(requests + len(server.requests))
+
+
+def serve_timeline(connection: Connection, spider: str, size: int) -> None:
+    """The child process of ``--spider``: a round or a tableau."""
+    timeline, spider_arguments = watched_timeline(spider, size)
+    serve(connection, timeline, spider_arguments)
 
 
 @dataclass
@@ -174,26 +192,38 @@ class DayOfPolls:
         self.stand_in.recv()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--spider", choices=sorted(SPIDERS), default="pools", help="what the watch follows")
-    parser.add_argument("--polls", type=int, default=2880, help="polls in the day (2880 = every 30 s)")
-    parser.add_argument("--pools", type=int, default=24, help="pools in the round (--spider pools)")
-    parser.add_argument("--size", type=int, default=256, help="the team tableau's size (--spider tableau)")
-    parser.add_argument("--samples", type=int, default=12, help="memory samples over the day")
-    options = parser.parse_args()
-    size = options.pools if options.spider == "pools" else options.size
+@dataclass
+class WatchedDay:
+    """A whole day's watch: its samples and totals."""
 
-    stand_in, child_end = multiprocessing.get_context("spawn").Pipe()
-    child = multiprocessing.get_context("spawn").Process(
-        target=serve_timeline, args=(child_end, options.spider, size)
-    )
+    day: DayOfPolls
+    steps: int
+    requests: int
+    elapsed: float
+    rss_at_end: float
+    rss_trimmed: float | None
+
+
+def watch_for_a_day(
+    spider_class: type[FtlSpider],
+    serve_target: Callable[..., None],
+    serve_arguments: tuple[object, ...],
+    *,
+    polls: int,
+    samples: int,
+) -> WatchedDay:
+    """Start the stand-in (``serve_target(connection, *serve_arguments)`` in a child process) and
+    watch what it serves in this process, its steps spread over ``polls`` polls, memory sampled
+    ``samples`` times."""
+    context = multiprocessing.get_context("spawn")
+    stand_in, child_end = context.Pipe()
+    child = context.Process(target=serve_target, args=(child_end, *serve_arguments))
     child.start()
     base_url, spider_arguments, steps = stand_in.recv()
-    # the last step (the ranking, the final) ends the watch: spread the steps over the day
-    polls_per_step = max(1, options.polls // steps)
-    step = max(1, options.polls // options.samples)
-    sample_polls = {1, 10, *range(step, options.polls + 1, step)}
+    # the last step (a ranking, a final, final results) ends the watch: spread the steps over the day
+    polls_per_step = max(1, polls // steps)
+    step = max(1, polls // samples)
+    sample_polls = {1, 10, *range(step, polls + 1, step)}
     with tempfile.TemporaryDirectory() as folder:
         feed = Path(folder) / "changes.jsonl"
         settings = Settings()
@@ -209,7 +239,7 @@ def main() -> None:
             priority="cmdline",
         )
         process = AsyncCrawlerProcess(settings)
-        crawler = process.create_crawler(SPIDERS[options.spider])
+        crawler = process.create_crawler(spider_class)
         day = DayOfPolls(crawler, stand_in, feed, polls_per_step, sample_polls)
         crawler.signals.connect(day.poll_finished, signal=poll_finished)
         started = time.perf_counter()
@@ -221,10 +251,13 @@ def main() -> None:
     stand_in.send("stop")
     requests = stand_in.recv()
     child.join()
+    return WatchedDay(day, steps, requests, elapsed, rss_at_end, rss_trimmed)
 
-    stats = crawler.stats.get_stats()
-    watched = f"{size} pools" if options.spider == "pools" else f"a team tableau of {size}"
-    print(f"## A day-long {options.spider} watch: {watched}, {steps} steps, one every {polls_per_step} polls")
+
+def print_day(watched: str, result: WatchedDay) -> None:
+    """The samples as a Markdown table, then the totals."""
+    day = result.day
+    print(f"## A day-long {watched}, {result.steps} steps, one every {day.polls_per_step} polls")
     print()
     print(
         "| poll | resident memory | C heap in use | C heap freed, held | live Python objects "
@@ -239,15 +272,37 @@ def main() -> None:
         )
     after_warmup = [sample for sample in day.samples if sample.poll >= 10]
     growth = after_warmup[-1].rss_mib - after_warmup[0].rss_mib
+    stats = day.crawler.stats.get_stats()
     print(
         f"\n{stats.get('ftl/watch/polls', 0)} polls, {stats.get('ftl/watch/changes', 0)} changes, "
-        f"{requests} requests ({stats.get('ftl/watch/not_modified', 0)} answered 304), "
-        f"finish reason {stats.get('finish_reason')}, {elapsed:.0f} s; "
+        f"{result.requests} requests ({stats.get('ftl/watch/not_modified', 0)} answered 304), "
+        f"finish reason {stats.get('finish_reason')}, {result.elapsed:.0f} s; "
         f"resident memory from poll {after_warmup[0].poll} to the end: {growth:+.1f} MiB"
     )
-    if rss_trimmed is not None:
-        trimmed = f"{rss_trimmed:.1f} MiB after malloc_trim(0)"
-        print(f"after the watch: resident memory {rss_at_end:.1f} MiB, {trimmed}")
+    if result.rss_trimmed is not None:
+        trimmed = f"{result.rss_trimmed:.1f} MiB after malloc_trim(0)"
+        print(f"after the watch: resident memory {result.rss_at_end:.1f} MiB, {trimmed}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--spider", choices=sorted(SPIDERS), default="pools", help="what the watch follows")
+    parser.add_argument("--polls", type=int, default=2880, help="polls in the day (2880 = every 30 s)")
+    parser.add_argument("--pools", type=int, default=24, help="pools in the round (--spider pools)")
+    parser.add_argument("--size", type=int, default=256, help="the team tableau's size (--spider tableau)")
+    parser.add_argument("--samples", type=int, default=12, help="memory samples over the day")
+    options = parser.parse_args()
+    size = options.pools if options.spider == "pools" else options.size
+
+    result = watch_for_a_day(
+        SPIDERS[options.spider],
+        serve_timeline,
+        (options.spider, size),
+        polls=options.polls,
+        samples=options.samples,
+    )
+    watched = f"{size} pools" if options.spider == "pools" else f"a team tableau of {size}"
+    print_day(f"{options.spider} watch: {watched}", result)
 
 
 if __name__ == "__main__":

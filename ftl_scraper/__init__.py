@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ftl_scraper.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from ftl_scraper.addon import FtlAddon
@@ -51,8 +52,4 @@ _PUBLIC_NAMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _PUBLIC_NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ftl_scraper' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _PUBLIC_NAMES)

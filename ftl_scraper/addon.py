@@ -11,6 +11,7 @@ from ftl_scraper.config import FtlSettings
 from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.fetching.cache import FtlHttpCacheMiddleware
 from ftl_scraper.fetching.retry import BackoffRetryMiddleware
+from ftl_scraper.scrapy_internals import make_deprecated_aliases_cheap
 
 
 class FtlAddon:
@@ -35,6 +36,8 @@ class FtlAddon:
 
     @staticmethod
     def _install_downloader_and_cache(settings: BaseSettings) -> None:
+        # before the download handlers are imported: see make_deprecated_aliases_cheap
+        make_deprecated_aliases_cheap()
         # Scrapy 2.19's own downloader lets more than CONCURRENT_REQUESTS_PER_DOMAIN through
         settings.set("DOWNLOADER", "ftl_scraper.fetching.downloader.FtlDownloader", priority="addon")
         settings.set("HTTPCACHE_POLICY", "ftl_scraper.fetching.cache.FtlCachePolicy", priority="addon")

@@ -170,6 +170,16 @@ class UnchangedTableauPage:
 
 
 @dataclass(frozen=True)
+class UnchangedEventPage:
+    """An event watch asked FTL whether the event page or final results changed since the last
+    poll, and they had not (HTTP 304)."""
+
+    kind: PageKind
+    event_id: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ChangeBatch:
     """The change lines one poll of a watch found, in order (JSON-safe dicts, one line each)."""
 

@@ -2,6 +2,8 @@
 
 BOT_NAME = "ftl_scraper"
 SPIDER_MODULES = ["ftl_scraper.spiders"]
+# imports only the spider a command runs (Scrapy's own loader imports every spider module)
+SPIDER_LOADER_CLASS = "ftl_scraper.spiders.loader.FtlSpiderLoader"
 NEWSPIDER_MODULE = "ftl_scraper.spiders"
 # the project's `crawl` command replaces Scrapy's to give failures a non-zero exit status
 COMMANDS_MODULE = "ftl_scraper.commands"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ftl_scraper.errors import FtlError
 from ftl_scraper.items import PageKind
 from ftl_scraper.models import PoolsBundle
 from ftl_scraper.pipelines.pool_round_assembly import PoolRoundAssembly
@@ -56,3 +57,12 @@ def test_a_new_pool_on_the_pools_page_is_waited_for(event: FakeEvent, first_poll
     following.fold_pool_ids([*event.pool_ids, added])
 
     assert following.missing_pages() == [f"pool {added}"]
+
+
+def test_a_poll_whose_pools_page_fails_waits_for_the_pools_it_asked_for(
+    event: FakeEvent, first_poll: PoolRoundAssembly
+) -> None:
+    following = first_poll.next_poll(settled_pool_ids=event.pool_ids[:3], with_results=False)
+    following.record_failed_page(PageKind.POOL_IDS, FtlError("FTL answered HTTP 404"))
+
+    assert following.missing_pages() == [f"pool {event.pool_ids[3]}"]

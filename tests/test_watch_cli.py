@@ -50,10 +50,7 @@ def test_bad_watch_arguments_are_refused_in_one_line(arguments: dict[str, str], 
 
 @pytest.mark.parametrize(
     ("arguments_model", "ids"),
-    [
-        (EventArguments, {"event": EVENT_IDS["event"]}),
-        (TournamentArguments, {"tournament": EVENT_IDS["event"]}),
-    ],
+    [(TournamentArguments, {"tournament": EVENT_IDS["event"]})],
 )
 def test_the_spiders_that_cannot_watch_refuse_watch(
     arguments_model: type[SpiderArguments], ids: dict[str, str]
@@ -62,6 +59,19 @@ def test_the_spiders_that_cannot_watch_refuse_watch(
         arguments_model.parse({**ids, "watch": "30"})
 
     assert str(refused.value).startswith("unknown spider argument 'watch'")
+
+
+def test_the_event_takes_the_watch_arguments(tmp_path: Path) -> None:
+    snapshot = str(tmp_path / "event.json")
+    arguments = EventArguments.parse(
+        {"event": EVENT_IDS["event"], "watch": "45", "fencers": "KIM Ji Woo", "snapshot": snapshot}
+    )
+
+    assert (arguments.watch, arguments.fencers, arguments.snapshot) == (45, "KIM Ji Woo", snapshot)
+    with pytest.raises(InvalidArgumentError, match="fencers= only applies to a watch"):
+        EventArguments.parse({"event": EVENT_IDS["event"], "fencers": "KIM Ji Woo"})
+    with pytest.raises(InvalidArgumentError, match="greater than or equal to 15"):
+        EventArguments.parse({"event": EVENT_IDS["event"], "watch": "5"})
 
 
 def test_the_tableau_takes_the_watch_arguments() -> None:
@@ -108,7 +118,7 @@ def test_a_watch_cannot_be_a_shared_crawl(fake_ftl: FakeFtlServer, tmp_path: Pat
 
     assert completed.returncode == 2
     assert error_lines(completed.stderr) == [
-        "ftl_scraper: error: watch= follows one round in one process: it cannot be shared "
+        "ftl_scraper: error: watch= follows its round, tableau or event in one process: it cannot be shared "
         "(FTL_SCHEDULER=redis)"
     ]
     assert not output.exists()

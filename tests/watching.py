@@ -1,4 +1,4 @@
-"""Run a `pools` or `tableau` watch in-process against a stand-in FTL that moves on one frame per poll."""
+"""Run a `pools`, `tableau` or `event` watch in-process against a stand-in FTL moving one frame per poll."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from scrapy.utils.defer import deferred_from_coro
 
 from ftl_scraper.run.outcome import CrawlOutcome, crawl_outcome
 from ftl_scraper.spiders.base import FtlSpider
+from ftl_scraper.spiders.event import EventSpider
 from ftl_scraper.spiders.pools import PoolsSpider
 from ftl_scraper.spiders.tableau import TableauSpider
 from ftl_scraper.watch.polling import poll_finished
-from tests.fakeftl import RoundTimeline, TableauTimeline
+from tests.fakeftl import EventTimeline, RoundTimeline, TableauTimeline
 
 # polls after the last frame before a watch that never ends is stopped (a failing test, not a hang)
 _SPARE_POLLS = 3
@@ -26,7 +27,7 @@ _SPARE_POLLS = 3
 @dataclass
 class WatchRun:
     crawler: Crawler
-    timeline: RoundTimeline | TableauTimeline
+    timeline: RoundTimeline | TableauTimeline | EventTimeline
     feed: Path
     #: called at the end of each poll with the poll number; returns whether the timeline may advance
     on_poll: Callable[[int], bool] | None = None
@@ -86,10 +87,22 @@ async def watch_tableau(
     return await _watch(TableauSpider, settings, timeline, feed, on_poll, {**arguments, **spider_arguments})
 
 
+async def watch_event(
+    settings: Settings,
+    timeline: EventTimeline,
+    feed: Path,
+    on_poll: Callable[[int], bool] | None = None,
+    **spider_arguments: Any,
+) -> WatchRun:
+    """A whole event watch writing JSON Lines to ``feed``; returns once the spider has closed."""
+    arguments = {"event": timeline.event_id, **spider_arguments}
+    return await _watch(EventSpider, settings, timeline, feed, on_poll, arguments)
+
+
 async def _watch(
     spider_class: type[FtlSpider],
     settings: Settings,
-    timeline: RoundTimeline | TableauTimeline,
+    timeline: RoundTimeline | TableauTimeline | EventTimeline,
     feed: Path,
     on_poll: Callable[[int], bool] | None,
     spider_arguments: dict[str, Any],

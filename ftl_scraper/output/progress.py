@@ -31,6 +31,8 @@ class CrawlProgress:
             raise NotConfigured
         if getattr(crawler.spider, "name", None) not in ("event", "tournament"):
             raise NotConfigured  # one round: the summary line says it all
+        if getattr(crawler.spider, "poller", None) is not None:
+            raise NotConfigured  # a watch: its change lines are its progress
         progress = cls(crawler, sys.stderr)
         crawler.signals.connect(progress.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(progress.response_received, signal=signals.response_received)

@@ -21,30 +21,38 @@ from ftl_scraper.items import (
     PoolResultsPage,
     TableauTreePage,
     TableauTreesPage,
+    UnchangedEventPage,
+    UnchangedPage,
+    UnchangedTableauPage,
 )
 from ftl_scraper.parsers import parse_final_results
 from ftl_scraper.pipelines.event_assembly import EventAssembly
+from ftl_scraper.watch.assemblies import PollAssemblies
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from ftl_scraper.spiders.event_pages import EventPagesSpider
+    from ftl_scraper.watch.polling import PollPlan
 
-_POOL_ROUND_ITEMS = (PoolIdsPage, PoolFragmentPage, PoolResultsPage, FailedPage)
-_TABLEAU_ITEMS = (TableauTreesPage, TableauTreePage, FailedTableauPage)
+_POOL_ROUND_ITEMS = (PoolIdsPage, PoolFragmentPage, PoolResultsPage, FailedPage, UnchangedPage)
+_TABLEAU_ITEMS = (TableauTreesPage, TableauTreePage, FailedTableauPage, UnchangedTableauPage)
 
 
 class EventBundlePipeline:
     """Consumes the spider's raw and failed pages and emits each event's ``EventBundle`` as a
-    JSON-safe dict, in place of the page that completed the event; other items are dropped."""
+    JSON-safe dict, in place of the page that completed the event; other items are dropped.
+
+    In a watch (``event -a watch``), each poll gets an assembly of its own, carried over from the
+    last poll's (``EventAssembly.next_poll``), so every poll emits one bundle.
+    """
 
     #: the spider whose items this pipeline assembles (each spider has its own bundle pipeline)
     spider_name: ClassVar[str] = "event"
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.assemblies: dict[str, EventAssembly] = {}
-        self.emitted: set[str] = set()
+        self.assemblies: PollAssemblies[str, EventAssembly] = PollAssemblies(EventAssembly, self.next_poll)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -58,25 +66,42 @@ class EventBundlePipeline:
 
     def process_item(self, item: Any) -> Any:
         event_id = self.event_id_of(item)
-        if event_id in self.emitted:
+        poller = self.spider.poller
+        assembly = self.assemblies.assembly_for(event_id, poller.plan if poller is not None else None)
+        if assembly is None:
             raise DropItem("its event's bundle is already out", log_level="DEBUG")
-        assembly = self.assemblies.setdefault(event_id, EventAssembly(event_id))
         self.fold_in(assembly, item)
         if not assembly.is_done:
             raise DropItem("folded into the event", log_level="DEBUG")
-        del self.assemblies[event_id]
-        self.emitted.add(event_id)
+        self.assemblies.bundle_out(event_id)
+        if poller is not None and not poller.has_snapshot and assembly.all_failures:
+            # a watch's first poll is fail-fast: its first error already stopped the watch
+            raise DropItem("the event failed", log_level="DEBUG")
         return self._export(assembly)
 
+    @staticmethod
+    def next_poll(last: EventAssembly, plan: PollPlan) -> EventAssembly:
+        return last.next_poll(plan)
+
     def close_spider(self) -> None:
-        for assembly in self.assemblies.values():
+        poller = self.spider.poller
+        if poller is not None and (poller.has_snapshot or self.spider.errors):
+            return  # a watch stopped between or during polls, or its first poll failed
+        for assembly in self.assemblies.open.values():
             # a page that neither arrived nor failed was dropped somewhere (or the crawl stopped)
             self.spider.record_error(
                 FtlError(f"the crawl ended without {assembly.missing_pages()[0]}", event_id=assembly.event_id)
             )
 
     def event_id_of(self, item: Any) -> str:
-        known = (EventPageRead, FinalResultsPage, FailedEventPage, *_POOL_ROUND_ITEMS, *_TABLEAU_ITEMS)
+        known = (
+            EventPageRead,
+            FinalResultsPage,
+            FailedEventPage,
+            UnchangedEventPage,
+            *_POOL_ROUND_ITEMS,
+            *_TABLEAU_ITEMS,
+        )
         if not isinstance(item, known):
             raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
         return item.event_id
@@ -86,6 +111,8 @@ class EventBundlePipeline:
             assembly.fold_event_page(item.page)
         elif isinstance(item, FailedEventPage):
             assembly.record_failed_page(item.kind, item.error)
+        elif isinstance(item, UnchangedEventPage):
+            assembly.fold_unchanged(item.kind)
         elif isinstance(item, FinalResultsPage):
             try:
                 assembly.fold_final_results(parse_final_results(item.body, item.event_id))

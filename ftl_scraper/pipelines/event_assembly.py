@@ -9,7 +9,7 @@ order. The event is done once both pages are in or failed and every round and ta
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ftl_scraper.errors import FtlError
 from ftl_scraper.items import PageKind
@@ -17,6 +17,9 @@ from ftl_scraper.models import CrawlError, EventBundle, FinalResult
 from ftl_scraper.parsers import EventPage
 from ftl_scraper.pipelines.pool_round_assembly import PoolRoundAssembly
 from ftl_scraper.pipelines.tableau_assembly import TableauAssembly
+
+if TYPE_CHECKING:
+    from ftl_scraper.watch.polling import PollPlan
 
 
 class EventAssembly:
@@ -35,16 +38,46 @@ class EventAssembly:
         self._arrived: set[PageKind] = set()
 
     def fold_event_page(self, page: EventPage) -> None:
-        """The event page is in: expect every pool round and tableau it links."""
+        """The event page is in: expect every pool round and tableau it links, in its tab order
+        (in a watch, the rounds and tableaus carried over from the last poll are kept)."""
         self.page = page
         self.rounds = {
-            pool_round_id: PoolRoundAssembly(self.event_id, pool_round_id)
+            pool_round_id: self.rounds.get(pool_round_id) or PoolRoundAssembly(self.event_id, pool_round_id)
             for pool_round_id in page.pool_round_ids
         }
         self.tableaus = {
-            tableau_id: TableauAssembly(self.event_id, tableau_id) for tableau_id in page.tableau_ids
+            tableau_id: self.tableaus.get(tableau_id) or TableauAssembly(self.event_id, tableau_id)
+            for tableau_id in page.tableau_ids
         }
         self._arrived.add(PageKind.EVENT_PAGE)
+
+    def fold_unchanged(self, kind: PageKind) -> None:
+        """A watch asked, and FTL says the event page or final results are as at the last poll."""
+        self._arrived.add(kind)
+
+    def next_poll(self, plan: PollPlan) -> EventAssembly:
+        """The assembly of a watch's next poll of this event: it starts from what this one holds.
+        A round or tableau that is settled whole (over) is not fetched again and counts as in;
+        the others follow their own ``next_poll``."""
+        following = EventAssembly(self.event_id)
+        following.page = self.page
+        following.final_results = self.final_results
+        for pool_round_id, pool_round in self.rounds.items():
+            if pool_round_id in plan.settled:
+                carried = pool_round.next_poll(settled_pool_ids=pool_round.pool_ids or [], with_results=False)
+                carried.fold_unchanged(PageKind.POOL_IDS)
+            else:
+                with_results = pool_round_id in plan.rounds_with_results
+                carried = pool_round.next_poll(settled_pool_ids=plan.settled, with_results=with_results)
+            following.rounds[pool_round_id] = carried
+        for tableau_id, tableau in self.tableaus.items():
+            settled_trees = [tree.tree_id for tree in tableau.listings or []]
+            if tableau_id in plan.settled:
+                following.tableaus[tableau_id] = tableau.next_poll(settled_tree_ids=settled_trees)
+                following.tableaus[tableau_id].fold_unchanged(PageKind.TABLEAU_TREES)
+            else:
+                following.tableaus[tableau_id] = tableau.next_poll(settled_tree_ids=plan.settled)
+        return following
 
     def fold_final_results(self, rows: list[FinalResult]) -> None:
         self.final_results = rows

@@ -99,6 +99,10 @@ class PoolRoundAssembly:
         """The page will not come: it counts as in, and its error goes in the bundle."""
         self.failures.append(error)
         self._arrived.add((kind, pool_id if kind is PageKind.POOL_FRAGMENT else None))
+        if kind is PageKind.POOL_IDS and self.pool_ids is not None:
+            # a watch's later poll asked for the pools it knew along with the pools page: they
+            # still come, and the poll's bundle waits for them
+            self._expected += [(PageKind.POOL_FRAGMENT, known_id) for known_id in self.pool_ids]
 
     def fold_unchanged(self, kind: PageKind, pool_id: str | None = None) -> None:
         """A watch asked, and FTL says the page is as at the last poll: it is in, unchanged."""

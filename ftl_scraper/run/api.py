@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -127,6 +128,7 @@ def fetch_tournament(
     events: str | None = None,
     force_refresh: bool = False,
     timeout: float | None = None,
+    total_timeout: float | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Crawl every event of an FTL tournament (given its ID, its schedule's URL or the URL of
@@ -136,11 +138,15 @@ def fetch_tournament(
     event with failed pages is yielded with ``"complete": false``; when the crawl cannot go on
     (the schedule fails, FTL stops answering) the events done so far are yielded, then the
     ``FtlError`` saying why is raised. Arguments are checked before the crawl starts.
+
+    ``timeout`` is the per-request download timeout in seconds; ``total_timeout`` bounds the
+    whole crawl: when it runs out the crawl is stopped, and after the events done by then,
+    ``CrawlTimeoutError`` is raised.
     """
     arguments = _present({"tournament": tournament_id, "url": url, "events": events})
     _check_arguments(TournamentArguments, arguments, settings)
     arguments["force_refresh"] = str(int(force_refresh))
-    return _stream_items("tournament", arguments, timeout, settings)
+    return _stream_items("tournament", arguments, timeout, total_timeout, settings)
 
 
 def _present(arguments: dict[str, str | None]) -> dict[str, str]:
@@ -184,7 +190,11 @@ def _fetch_one(
 
 
 def _stream_items(
-    spider: str, arguments: dict[str, str], timeout: float | None, settings: Mapping[str, Any] | None
+    spider: str,
+    arguments: dict[str, str],
+    timeout: float | None,
+    total_timeout: float | None,
+    settings: Mapping[str, Any] | None,
 ) -> Iterator[dict[str, Any]]:
     """Run a crawl exporting JSON lines to its stdout, yielding each item as it is written."""
     with tempfile.TemporaryDirectory(prefix="ftl_scraper-") as workdir:
@@ -206,18 +216,33 @@ def _stream_items(
                 encoding="utf-8",
             ) as child,
         ):
+            timed_out = threading.Event()
+
+            def stop_at_deadline() -> None:
+                timed_out.set()
+                child.terminate()  # SIGTERM: the crawl stops sending, and its stdout ends
+
+            deadline = threading.Timer(total_timeout, stop_at_deadline) if total_timeout is not None else None
             try:
+                if deadline is not None:
+                    deadline.start()
                 assert child.stdout is not None
                 for line in child.stdout:
                     if line.strip():
                         yield dict(json.loads(line))
                 returncode = child.wait()
             finally:
+                if deadline is not None:
+                    deadline.cancel()
                 if child.poll() is None:  # the caller stopped iterating early, or was interrupted
                     child.terminate()
                     child.wait()
             stderr.seek(0)
             outcome = _read_outcome(Path(workdir) / _OUTCOME_FILE, returncode, stderr.read())
+        if timed_out.is_set() and outcome.status is not ExitStatus.OK:
+            raise CrawlTimeoutError(
+                f"the crawl did not finish within total_timeout={total_timeout:g} s; it was stopped"
+            )
         if outcome.status not in (ExitStatus.OK, ExitStatus.PARTIAL):
             raise outcome.errors[0]
 

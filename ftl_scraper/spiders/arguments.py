@@ -157,7 +157,7 @@ class PoolsArguments(WatchArguments):
         return self._pool_round_id
 
 
-class EventArguments(SpiderArguments):
+class EventArguments(WatchArguments):
     """``-a`` arguments of ``scrapy crawl event``: ``event``, or ``url`` of any page of the event."""
 
     event: str | None = Field(None, description="FTL event ID (32 hex characters)")
@@ -273,3 +273,13 @@ class TournamentArguments(SpiderArguments):
 
     def wants_event(self, event_name: str) -> bool:
         return self._name_filter is None or self._name_filter.search(event_name) is not None
+
+
+#: each spider's ``arguments_model`` by spider name, for the ``crawl`` command's help, which Scrapy
+#: builds on every run: listing them from here does not import every spider
+ARGUMENTS_BY_SPIDER: dict[str, type[SpiderArguments]] = {
+    "pools": PoolsArguments,
+    "tableau": TableauArguments,
+    "event": EventArguments,
+    "tournament": TournamentArguments,
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import scrapy
 from scrapy import signals
@@ -21,6 +21,10 @@ from ftl_scraper.items import PageKind
 from ftl_scraper.site.urls import normalize_base_url
 from ftl_scraper.spiders.arguments import SpiderArguments
 from ftl_scraper.watch.polling import Poller, poll_interval
+
+if TYPE_CHECKING:
+    from ftl_scraper.watch.fencer_filter import FencerFilter
+    from ftl_scraper.watch.pipeline import BundleWatcher
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +41,11 @@ class FtlSpider(scrapy.Spider):
     """
 
     arguments: SpiderArguments
+    #: what a watch compares polls with, whom it follows and where it keeps the bundle; set in
+    #: ``from_crawler`` for a watch only
+    watcher: BundleWatcher
+    fencer_filter: FencerFilter | None = None
+    snapshot_path: str | None = None
     force_refresh: bool = False
     partial: bool = False
     #: what the crawl command says on stderr before the first error when it exits 3
@@ -55,9 +64,23 @@ class FtlSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         watch_seconds = getattr(spider.arguments, "watch", None)
         if watch_seconds is not None:
-            spider.poller = Poller(spider, poll_interval(crawler.settings, watch_seconds))
-            crawler.signals.connect(spider.poller.on_idle, signal=signals.spider_idle)
+            spider.start_watch(crawler, watch_seconds)
         return spider
+
+    def start_watch(self, crawler: Crawler, watch_seconds: float) -> None:
+        # imported for a watch only: the change-line models are a good part of a crawl's start-up
+        from ftl_scraper.watch.fencer_filter import FencerFilter
+
+        self.poller = Poller(self, poll_interval(crawler.settings, watch_seconds))
+        crawler.signals.connect(self.poller.on_idle, signal=signals.spider_idle)
+        self.watcher = self.make_watcher()
+        fencers = getattr(self.arguments, "fencers", None)
+        self.fencer_filter = FencerFilter.parse(fencers) if fencers else None
+        self.snapshot_path = getattr(self.arguments, "snapshot", None)
+
+    def make_watcher(self) -> BundleWatcher:
+        """What a watch compares its polls with; a spider that can watch implements it."""
+        raise NotImplementedError
 
     @property
     def streams_output(self) -> bool:
@@ -71,7 +94,7 @@ class FtlSpider(scrapy.Spider):
         return self.partial or (self.poller is not None and self.poller.has_snapshot)
 
     def poll_requests(self) -> Iterable[scrapy.Request]:
-        """The pages of one poll of a watch; a spider that can watch implements it."""
+        """The pages of one poll of a watch; a spider that can watch implements it too."""
         raise NotImplementedError
 
     @cached_property

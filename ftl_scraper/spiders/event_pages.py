@@ -21,6 +21,8 @@ from ftl_scraper.items import (
     PoolFragmentPage,
     PoolIdsPage,
     PoolResultsPage,
+    UnchangedEventPage,
+    UnchangedPage,
 )
 from ftl_scraper.parsers import EventPage, parse_event_page, parse_pool_ids
 from ftl_scraper.site.urls import EventUrls, classify_ftl_url
@@ -41,6 +43,9 @@ class EventPagesSpider(TableauPagesSpider):
     """Base of the spiders that crawl whole events; subclasses say which events.
 
     A failed page makes its event incomplete; the crawl goes on unless FTL stopped answering.
+    In a watch (the ``event`` spider's), a 304 answer becomes an unchanged-page item, and the
+    subclass says which linked rounds, tableaus and pools a page still has to request
+    (``links_to_fetch``, ``pools_to_fetch``).
     """
 
     def __init__(self) -> None:
@@ -67,6 +72,9 @@ class EventPagesSpider(TableauPagesSpider):
         )
 
     def parse_event_page(self, response: Response, event_id: str) -> Iterator[Any]:
+        if self.unchanged(response):
+            yield UnchangedEventPage(PageKind.EVENT_PAGE, event_id, url=response.url)
+            return
         try:
             page = self.read_event_page(response, event_id)
         except FtlError as error:
@@ -89,24 +97,59 @@ class EventPagesSpider(TableauPagesSpider):
     def event_page_read(self, url: str, page: EventPage) -> Iterator[Any]:
         """Hand the read page over, then fetch every pool round and tableau it links, in tab order."""
         yield EventPageRead(page.event_id, url=url, page=page)
-        urls = EventUrls(self.base_url, page.event_id)
-        for pool_round_id in page.pool_round_ids:
-            round_urls = urls.pool_round(pool_round_id)
-            ids = {"event_id": page.event_id, "pool_round_id": pool_round_id}
-            yield self.ftl_request(
-                round_urls.pool_ids_page, PageKind.POOL_IDS, self.parse_pool_ids_page, **ids
-            )
+        pool_round_ids, tableau_ids = self.links_to_fetch(page)
+        for pool_round_id in pool_round_ids:
+            yield from self.pool_round_requests(page.event_id, pool_round_id, with_results=True)
+        for tableau_id in tableau_ids:
+            yield self.tableau_request(page.event_id, tableau_id)
+        self.crawler.stats.inc_value("ftl/rounds_found", len(pool_round_ids))
+
+    def links_to_fetch(self, page: EventPage) -> tuple[list[str], list[str]]:
+        """The pool rounds and tableaus the event page's callback requests: every one it links."""
+        return page.pool_round_ids, page.tableau_ids
+
+    def pools_to_fetch(self, event_id: str, pool_round_id: str, pool_ids: list[str]) -> list[str]:
+        """The pools a round's pools page requests: every one it lists."""
+        return pool_ids
+
+    def unchanged(self, response: Response) -> bool:
+        """In a watch: FTL answered 304, the page is as at the last poll."""
+        return self.poller is not None and self.poller.unchanged(response)
+
+    def pool_round_requests(
+        self, event_id: str, pool_round_id: str, *, with_results: bool
+    ) -> Iterator[scrapy.Request]:
+        """A round's pools page (its callback requests the pools) and, ``with_results``, its results JSON."""
+        round_urls = EventUrls(self.base_url, event_id).pool_round(pool_round_id)
+        ids = {"event_id": event_id, "pool_round_id": pool_round_id}
+        yield self.ftl_request(round_urls.pool_ids_page, PageKind.POOL_IDS, self.parse_pool_ids_page, **ids)
+        if with_results:
             yield self.ftl_request(
                 round_urls.results_data, PageKind.POOL_RESULTS, self.parse_pool_results, **ids
             )
-        for tableau_id in page.tableau_ids:
-            yield self.tableau_request(page.event_id, tableau_id)
-        self.crawler.stats.inc_value("ftl/rounds_found", len(page.pool_round_ids))
 
-    def parse_final_results(self, response: Response, event_id: str) -> Iterator[FinalResultsPage]:
+    def pool_fragment_request(self, event_id: str, pool_round_id: str, pool_id: str) -> scrapy.Request:
+        return self.ftl_request(
+            EventUrls(self.base_url, event_id).pool_round(pool_round_id).pool_fragment(pool_id),
+            PageKind.POOL_FRAGMENT,
+            self.parse_pool_fragment,
+            event_id=event_id,
+            pool_round_id=pool_round_id,
+            pool_id=pool_id,
+        )
+
+    def parse_final_results(
+        self, response: Response, event_id: str
+    ) -> Iterator[FinalResultsPage | UnchangedEventPage]:
+        if self.unchanged(response):
+            yield UnchangedEventPage(PageKind.FINAL_RESULTS, event_id, url=response.url)
+            return
         yield FinalResultsPage(event_id, url=response.url, body=response.body)
 
     def parse_pool_ids_page(self, response: Response, event_id: str, pool_round_id: str) -> Iterator[Any]:
+        if self.unchanged(response):
+            yield UnchangedPage(PageKind.POOL_IDS, event_id, pool_round_id, url=response.url)
+            return
         try:
             pool_ids = parse_pool_ids(response.text)
         except FtlError as error:
@@ -115,25 +158,25 @@ class EventPagesSpider(TableauPagesSpider):
             )
             return
         yield PoolIdsPage(event_id, pool_round_id, url=response.url, pool_ids=pool_ids)
-        round_urls = EventUrls(self.base_url, event_id).pool_round(pool_round_id)
-        for pool_id in pool_ids:
-            yield self.ftl_request(
-                round_urls.pool_fragment(pool_id),
-                PageKind.POOL_FRAGMENT,
-                self.parse_pool_fragment,
-                event_id=event_id,
-                pool_round_id=pool_round_id,
-                pool_id=pool_id,
-            )
+        for pool_id in self.pools_to_fetch(event_id, pool_round_id, pool_ids):
+            yield self.pool_fragment_request(event_id, pool_round_id, pool_id)
 
     def parse_pool_fragment(
         self, response: Response, event_id: str, pool_round_id: str, pool_id: str
-    ) -> Iterator[PoolFragmentPage]:
+    ) -> Iterator[PoolFragmentPage | UnchangedPage]:
+        if self.unchanged(response):
+            yield UnchangedPage(
+                PageKind.POOL_FRAGMENT, event_id, pool_round_id, url=response.url, pool_id=pool_id
+            )
+            return
         yield PoolFragmentPage(event_id, pool_round_id, url=response.url, pool_id=pool_id, html=response.text)
 
     def parse_pool_results(
         self, response: Response, event_id: str, pool_round_id: str
-    ) -> Iterator[PoolResultsPage]:
+    ) -> Iterator[PoolResultsPage | UnchangedPage]:
+        if self.unchanged(response):
+            yield UnchangedPage(PageKind.POOL_RESULTS, event_id, pool_round_id, url=response.url)
+            return
         yield PoolResultsPage(event_id, pool_round_id, url=response.url, body=response.body)
 
     def on_request_failed(self, failure: Failure) -> Iterator[Any]:

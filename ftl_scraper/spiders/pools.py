@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 from scrapy.http import Response
@@ -23,9 +23,10 @@ from ftl_scraper.parsers import parse_pool_ids
 from ftl_scraper.site.urls import PoolRoundUrls
 from ftl_scraper.spiders.arguments import PoolsArguments
 from ftl_scraper.spiders.base import PAGE_KIND_META, FtlSpider
-from ftl_scraper.watch.fencer_filter import FencerFilter
 from ftl_scraper.watch.polling import PollPlan
-from ftl_scraper.watch.pools_changes import PoolsWatcher
+
+if TYPE_CHECKING:
+    from ftl_scraper.watch.pipeline import BundleWatcher
 
 
 class PoolsSpider(FtlSpider):
@@ -54,10 +55,11 @@ class PoolsSpider(FtlSpider):
         self.partial = self.arguments.partial
         #: the pool IDs of the latest pools page, in page order
         self.known_pool_ids: list[str] = []
-        # what the watch pipeline needs in a watch (the poller itself is FtlSpider's)
-        self.watcher = PoolsWatcher()
-        self.fencer_filter = FencerFilter.parse(self.arguments.fencers) if self.arguments.fencers else None
-        self.snapshot_path = self.arguments.snapshot
+
+    def make_watcher(self) -> BundleWatcher:
+        from ftl_scraper.watch.pools_changes import PoolsWatcher
+
+        return PoolsWatcher()
 
     @cached_property
     def urls(self) -> PoolRoundUrls:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 
@@ -11,9 +11,10 @@ from ftl_scraper.errors import FtlError
 from ftl_scraper.items import FailedTableauPage, PageKind
 from ftl_scraper.spiders.arguments import TableauArguments
 from ftl_scraper.spiders.tableau_pages import TableauPagesSpider
-from ftl_scraper.watch.fencer_filter import FencerFilter
 from ftl_scraper.watch.polling import PollPlan
-from ftl_scraper.watch.tableau_changes import TableauWatcher
+
+if TYPE_CHECKING:
+    from ftl_scraper.watch.pipeline import BundleWatcher
 
 
 class TableauSpider(TableauPagesSpider):
@@ -39,10 +40,11 @@ class TableauSpider(TableauPagesSpider):
         self.tableau_id = self.arguments.tableau_id
         self.force_refresh = self.arguments.force_refresh
         self.partial = self.arguments.partial
-        # what the watch pipeline needs in a watch (the poller itself is FtlSpider's)
-        self.watcher = TableauWatcher()
-        self.fencer_filter = FencerFilter.parse(self.arguments.fencers) if self.arguments.fencers else None
-        self.snapshot_path = self.arguments.snapshot
+
+    def make_watcher(self) -> BundleWatcher:
+        from ftl_scraper.watch.tableau_changes import TableauWatcher
+
+        return TableauWatcher()
 
     def error_context(self) -> dict[str, str]:
         return {"event_id": self.event_id, "tableau_id": self.tableau_id}

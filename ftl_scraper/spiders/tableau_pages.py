@@ -23,8 +23,10 @@ class TableauPagesSpider(FtlSpider):
     trees a poll does not fetch (finished ones) are left out.
     """
 
-    #: in a watch, the trees of the latest trees JSON (a 304 answer to it lists none)
-    known_trees: Sequence[TreeListing] = ()
+    def __init__(self) -> None:
+        super().__init__()
+        #: in a watch, each tableau's trees of its latest trees JSON (a 304 answer to it lists none)
+        self.known_trees: dict[str, Sequence[TreeListing]] = {}
 
     def tableau_request(self, event_id: str, tableau_id: str) -> scrapy.Request:
         """The tableau's trees JSON; its callback requests each tree's columns."""
@@ -40,7 +42,7 @@ class TableauPagesSpider(FtlSpider):
     def parse_tableau_trees(self, response: Response, event_id: str, tableau_id: str) -> Iterator[Any]:
         if self.poller is not None and self.poller.unchanged(response):
             yield UnchangedTableauPage(PageKind.TABLEAU_TREES, event_id, tableau_id, url=response.url)
-            yield from self.tree_requests(event_id, tableau_id, self.known_trees)
+            yield from self.tree_requests(event_id, tableau_id, self.known_trees.get(tableau_id, ()))
             return
         try:
             trees = parse_tableau_trees(response.body)
@@ -55,7 +57,7 @@ class TableauPagesSpider(FtlSpider):
         """Each tree whole; in a watch, only the trees not finished yet (a tree page holds the
         whole tree, so a finished one cannot change any more)."""
         if self.poller is not None:
-            self.known_trees = trees
+            self.known_trees[tableau_id] = trees
             trees = [tree for tree in trees if tree.tree_id not in self.poller.settled]
         urls = TableauUrls(self.base_url, event_id, tableau_id)
         for tree in trees:

@@ -11,13 +11,13 @@ from pydantic_core import to_json
 from scrapy.exceptions import DropItem
 
 from ftl_scraper.items import ChangeBatch
-from ftl_scraper.models.changes import ChangeLine
 from ftl_scraper.output.feedstorage import replace_file_atomically
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from ftl_scraper.models import Contract
+    from ftl_scraper.models.changes import ChangeLine
     from ftl_scraper.watch.fencer_filter import FencerFilter
     from ftl_scraper.watch.polling import Poller
 
@@ -28,7 +28,8 @@ class BundleWatcher(Protocol):
     """What the watch pipeline needs to know about one kind of bundle (``PoolsWatcher``,
     ``TableauWatcher``)."""
 
-    bundle_model: type[Contract]
+    @property
+    def bundle_model(self) -> type[Contract]: ...
 
     def changes(self, previous: Any, current: Any, at: datetime) -> Sequence[ChangeLine]: ...
 

@@ -62,11 +62,13 @@ class PollingSpider(Protocol):
 @dataclass(frozen=True)
 class PollPlan:
     """What one poll fetches, for the pipeline assembling its bundle: every part not ``settled``
-    (finished pools are never fetched again), and the round's results only ``with_results``."""
+    (finished pools are never fetched again), and the round's results only ``with_results`` (in
+    an event watch, the results of the rounds in ``rounds_with_results``)."""
 
     number: int
     settled: frozenset[str]
     with_results: bool
+    rounds_with_results: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

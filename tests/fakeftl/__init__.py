@@ -17,6 +17,7 @@ from .event import (
     fencer_totals,
     generate_event,
 )
+from .event_timeline import EventFrame, EventTimeline
 from .render import (
     render_login_page,
     render_pool_fragment,
@@ -50,7 +51,9 @@ __all__ = [
     "WITHDRAWAL_LABEL",
     "Body",
     "Delay",
+    "EventFrame",
     "EventPlan",
+    "EventTimeline",
     "FakeEvent",
     "FakeFtlServer",
     "FakeTableau",

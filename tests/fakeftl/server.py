@@ -176,7 +176,8 @@ class FakeFtlServer:
         self.latency = latency
         self.require_login = require_login
         self.accounts = dict(accounts or {})
-        #: send an ETag with every data page and answer a matching If-None-Match with 304
+        #: send an ETag with every page served whole (data pages, event pages) and answer a
+        #: matching If-None-Match with 304
         self.validators = validators
         self._defaults = (latency, require_login)
         self._default_validators = validators
@@ -487,11 +488,11 @@ class FakeFtlServer:
             return _Reply(404, b"<h1>Not Found</h1>")
         if self.require_login and not self._is_authenticated(sid):
             return _Reply(302, headers=[("Location", login_return_path(path))])
-        if self.validators and page is not None:
-            etag = f'"{hashlib.sha256(page[0]).hexdigest()[:20]}"'
+        if self.validators and reply.status == 200:
+            etag = f'"{hashlib.sha256(reply.body).hexdigest()[:20]}"'
             if _header(headers, "If-None-Match") == etag:
-                return _Reply(304, b"", page[1], headers=[("ETag", etag)])
-            return _Reply(200, page[0], page[1], headers=[("ETag", etag)])
+                return _Reply(304, b"", reply.content_type, headers=[("ETag", etag)])
+            return _Reply(200, reply.body, reply.content_type, headers=[("ETag", etag)])
         return reply
 
     def _data_page(self, route: str) -> tuple[bytes, str] | None:

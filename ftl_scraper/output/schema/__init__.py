@@ -14,6 +14,7 @@ from typing import Any
 from ftl_scraper.models import (
     bundle_json_schema,
     changes_json_schema,
+    event_changes_json_schema,
     event_json_schema,
     tableau_bundle_json_schema,
     tableau_changes_json_schema,
@@ -26,6 +27,7 @@ EVENT_SCHEMA_FILE = "event.schema.json"
 TOURNAMENT_EVENT_SCHEMA_FILE = "tournament_event.schema.json"
 CHANGES_SCHEMA_FILE = "changes.schema.json"
 TABLEAU_CHANGES_SCHEMA_FILE = "tableau-changes.schema.json"
+EVENT_CHANGES_SCHEMA_FILE = "event-changes.schema.json"
 
 #: every shipped schema file and the model schema it holds
 SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
@@ -35,6 +37,7 @@ SCHEMAS: dict[str, Callable[[], dict[str, object]]] = {
     TOURNAMENT_EVENT_SCHEMA_FILE: tournament_event_json_schema,
     CHANGES_SCHEMA_FILE: changes_json_schema,
     TABLEAU_CHANGES_SCHEMA_FILE: tableau_changes_json_schema,
+    EVENT_CHANGES_SCHEMA_FILE: event_changes_json_schema,
 }
 
 
@@ -75,3 +78,8 @@ def load_changes_schema() -> dict[str, Any]:
 def load_tableau_changes_schema() -> dict[str, Any]:
     """The shipped schema of one change line of a tableau watch, as installed with the package."""
     return load_schema(TABLEAU_CHANGES_SCHEMA_FILE)
+
+
+def load_event_changes_schema() -> dict[str, Any]:
+    """The shipped schema of one change line of an event watch, as installed with the package."""
+    return load_schema(EVENT_CHANGES_SCHEMA_FILE)
