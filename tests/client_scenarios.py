@@ -143,6 +143,17 @@ def run(workdir: Path) -> dict[str, Any]:
             server.reset()
 
         report["reactor_threads_closed"] = _reactor_threads()
+
+        # a new client over the cache the first one wrote: its first call reads the pages from
+        # disk, its later calls from its memory
+        server.reset()
+        with FtlClient(settings) as client:
+            report["from_disk_then_memory"] = {
+                "bundles": [
+                    client.pools(main.event_id, main.pool_round_id).model_dump(mode="json") for _ in range(3)
+                ],
+                "requests": len(server.requests),
+            }
         server.reset()
         try:
             FtlClient({**settings, "FTL_CIRCUIT_BREAKER_THRESHOLD": -3})

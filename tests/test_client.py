@@ -100,6 +100,15 @@ def test_a_second_call_is_served_from_the_shared_http_cache(
     assert report["cached"]["requests"] == 0
 
 
+def test_calls_answered_from_the_disk_cache_then_from_memory_return_the_whole_round(
+    report: dict[str, Any], truth: dict[str, FakeEvent]
+) -> None:
+    calls = report["from_disk_then_memory"]
+
+    assert calls["bundles"] == [truth["main"].expected_bundle()] * 3
+    assert calls["requests"] == 0
+
+
 def test_a_failed_page_raises_the_projects_error_with_its_context(
     report: dict[str, Any], truth: dict[str, FakeEvent]
 ) -> None:

@@ -66,14 +66,17 @@ class RememberingCacheStorage(FtlFilesystemCacheStorage):
             response, stored_at = remembered
             if not self.expiration_secs or time.time() - stored_at <= self.expiration_secs:
                 request.meta["cache_timestamp"] = stored_at
-                # each crawl gets objects of its own; the body bytes are shared
-                return response.replace(headers=Headers(response.headers))
+                # each crawl gets objects of its own, answering its own request; the body bytes
+                # are shared
+                return response.replace(headers=Headers(response.headers), request=request)
             self.memory.forget(key)
         from_disk = super().retrieve_response(spider, request)
         # Scrapy's storage records when the entry was written; without that, it is not remembered
         written_at = request.meta.get("cache_timestamp")
         if from_disk is not None and written_at is not None:
-            self.memory.put(key, from_disk, float(written_at))
+            # a copy: the engine sets the request (with its spider's callbacks) on the response
+            # this crawl gets, and a later crawl answered from memory must not get that request
+            self.memory.put(key, from_disk.replace(), float(written_at))
         return from_disk
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
