@@ -68,6 +68,10 @@ class FtlSettings(BaseModel):
     CONCURRENT_ITEMS: int = Field(1, ge=1)
     # A live-results page that takes longer than this is better retried than waited for.
     DOWNLOAD_TIMEOUT: float = Field(10, gt=0)
+    # Scrapy reads and parses the source of each callback again in every crawl, to warn of a
+    # generator that returns a value: a few ms of every client call. The project's callbacks are
+    # checked once, by tests/test_spider_callbacks.py.
+    WARN_ON_GENERATOR_RETURN_VALUE: bool = False
 
     # -- retries: Scrapy's own count (3 attempts in all) and codes (5xx, 408, 429), with backoff
     RETRY_TIMES: int = Field(ge=0)
