@@ -109,6 +109,30 @@ def test_a_watch_refuses_an_output_that_cannot_stream(fake_ftl: FakeFtlServer, t
     assert fake_ftl.requests == []
 
 
+@pytest.mark.parametrize("spider", ["pools", "event"])
+def test_a_watch_whose_lines_cannot_be_written_exits_1_in_one_line(spider: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("kept\n", encoding="utf-8")
+    output = blocker / "changes.jsonl"
+    ids = ["-a", f"event={EVENT_IDS['event']}"] + (
+        ["-a", f"round={EVENT_IDS['round']}"] if spider == "pools" else []
+    )
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", spider, *ids, "-a", "watch=15",
+        "-s", "FTL_CASSETTE=demo", "-s", f"HTTPCACHE_DIR={tmp_path / 'cache'}", "-O", f"{output}:jsonlines",
+    ]  # fmt: skip
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert completed.returncode == 1
+    assert error_lines(completed.stderr) == [
+        f"ftl_scraper: error: cannot write the changes to {output}: {blocker} is not a directory"
+    ]
+    assert "Traceback" not in completed.stderr
+    assert blocker.read_text(encoding="utf-8") == "kept\n"
+
+
 def test_a_watch_cannot_be_a_shared_crawl(fake_ftl: FakeFtlServer, tmp_path: Path) -> None:
     event = generate_event(seed=42, pool_count=2)
     output = tmp_path / "changes.jsonl"

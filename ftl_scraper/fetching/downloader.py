@@ -9,6 +9,7 @@ from scrapy.core.downloader import Downloader, Slot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 
 from ftl_scraper.fetching.transfer_cap import SharedTransferCap
@@ -120,6 +121,12 @@ def discard_queued_requests(crawler: Crawler, error_for: Callable[[Request], Exc
     if isinstance(downloader, FtlDownloader):
         return downloader.discard_queued_requests(error_for)
     return 0
+
+
+def stop_crawl(crawler: Crawler, reason: str) -> None:
+    """Close the spider with ``reason``; the requests waiting for a transfer slot never reach FTL."""
+    discard_queued_requests(crawler)
+    deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
 
 
 def stop_sending(crawler: Crawler) -> int:

@@ -7,6 +7,7 @@ the moment it is scored, and a watch stopped with Ctrl-C must leave every line i
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -16,9 +17,15 @@ from scrapy import Spider
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.settings import BaseSettings
 
-from ftl_scraper.errors import InvalidArgumentError
+from ftl_scraper.errors import InvalidArgumentError, OutputError
+from ftl_scraper.fetching.downloader import stop_crawl
 from ftl_scraper.items import ChangeBatch
-from ftl_scraper.output.feedstorage import AtomicFileFeedStorage, BundleStdoutFeedStorage
+from ftl_scraper.output.feedstorage import (
+    AtomicFileFeedStorage,
+    BundleStdoutFeedStorage,
+    describe_os_error,
+    make_folder_for,
+)
 
 #: feed formats that write one JSON document per line (Scrapy's names for JSON Lines)
 LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl"})
@@ -39,9 +46,21 @@ class FtlFileFeedStorage(AtomicFileFeedStorage):
         if not self.streaming:
             return super().open(spider)
         target = Path(self.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # unbuffered: every write() of the exporter (one whole line) goes straight to the file
-        return open(target, self.write_mode, buffering=0)
+        try:
+            make_folder_for(target, "changes")
+            # unbuffered: every write() of the exporter (one whole line) goes straight to the file
+            return open(target, self.write_mode, buffering=0)
+        except OSError as error:
+            self._stop(OutputError(f"cannot write the changes to {target}: {describe_os_error(error)}"))
+        except OutputError as error:
+            self._stop(error)
+        return io.BytesIO()  # what the exporter writes before the crawl stops goes nowhere
+
+    def _stop(self, error: OutputError) -> None:
+        # a watch with nowhere to write its lines stops, and fails (exit status 1)
+        self._fail(error)
+        if self.crawler is not None:
+            stop_crawl(self.crawler, reason="output_error")
 
     def store(self, file: IO[bytes]) -> None:
         if self.streaming:  # every line is already on disk

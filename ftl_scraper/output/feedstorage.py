@@ -55,7 +55,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
         except OutputError as error:
             self._fail(error)
         except OSError as error:
-            self._fail(OutputError(f"cannot write the bundle to {target}: {_cause(error)}"))
+            self._fail(OutputError(f"cannot write the bundle to {target}: {describe_os_error(error)}"))
         finally:
             file.close()
 
@@ -96,7 +96,11 @@ class BundleStdoutFeedStorage:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             os.close(devnull)
-            cause = "the reader closed the pipe" if isinstance(error, BrokenPipeError) else _cause(error)
+            cause = (
+                "the reader closed the pipe"
+                if isinstance(error, BrokenPipeError)
+                else describe_os_error(error)
+            )
             failure = OutputError(f"cannot write the bundle to stdout: {cause}")
             logger.debug("%s", failure)  # the crawl's verdict says it
             if self.crawler is not None:
@@ -105,13 +109,19 @@ class BundleStdoutFeedStorage:
             file.close()
 
 
-def _write_atomically(target: Path, content: IO[bytes], *, append: bool) -> None:
+def make_folder_for(target: Path, what: str = "bundle") -> None:
+    """Create the folders ``target`` goes in, as Scrapy does; an ``OutputError`` saying what is in
+    the way when a file stands where a folder must be, or a folder where ``target`` must go."""
     for folder in (target.parent, *target.parent.parents):
         if folder.exists() and not folder.is_dir():
-            raise OutputError(f"cannot write the bundle to {target}: {folder} is not a directory")
+            raise OutputError(f"cannot write the {what} to {target}: {folder} is not a directory")
     if target.is_dir():
-        raise OutputError(f"cannot write the bundle to {target}: it is a directory")
+        raise OutputError(f"cannot write the {what} to {target}: it is a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _write_atomically(target: Path, content: IO[bytes], *, append: bool) -> None:
+    make_folder_for(target)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     temporary = Path(name)
     try:
@@ -130,7 +140,7 @@ def _write_atomically(target: Path, content: IO[bytes], *, append: bool) -> None
         raise
 
 
-def _cause(error: OSError) -> str:
+def describe_os_error(error: OSError) -> str:
     return error.strerror or str(error) or type(error).__name__
 
 

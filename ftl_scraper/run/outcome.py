@@ -98,8 +98,12 @@ def crawl_outcome(crawler: Crawler) -> CrawlOutcome:
 
 def _watch_outcome(stats: dict[str, Any], spider_errors: list[FtlError]) -> CrawlOutcome:
     """A watch ends well when the round is over ("finished") or when it is stopped by Ctrl-C or
-    SIGTERM ("shutdown"): every line it saw is written. A page that failed a later poll was only
-    read again; what ends a watch otherwise (a first poll that failed, a refused login) fails it."""
+    SIGTERM ("shutdown"): every line it saw is written. Lines that could not be written fail it.
+    A page that failed a later poll was only read again; what ends a watch otherwise (a first
+    poll that failed, a refused login) fails it."""
+    unstored = output_error(stats)
+    if unstored is not None:
+        return CrawlOutcome(ExitStatus.FAILED, [unstored, *spider_errors])
     reason = stats.get("finish_reason", "not started")
     if reason in ("finished", "shutdown"):
         return CrawlOutcome(ExitStatus.OK)

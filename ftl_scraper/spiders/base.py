@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.fetching.downloader import CrawlStopping, discard_queued_requests
+from ftl_scraper.fetching.downloader import CrawlStopping, stop_crawl
 from ftl_scraper.fetching.failures import error_from_failure
 from ftl_scraper.items import PageKind
 from ftl_scraper.site.urls import normalize_base_url
@@ -135,9 +134,7 @@ class FtlSpider(scrapy.Spider):
         # once only: a watch clears its errors at every poll, so their count cannot tell
         if reason is not None and not self._closing:
             self._closing = True
-            # requests waiting for a transfer slot must not reach FTL any more
-            discard_queued_requests(self.crawler)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+            stop_crawl(self.crawler, reason)
 
     def request_priority(self, kind: PageKind, cb_kwargs: dict[str, Any]) -> int:
         """Scrapy's priority for a request of this kind (higher goes out first)."""
