@@ -21,6 +21,7 @@ from ftl_scraper.distributed.host_slots import HostSlots
 from ftl_scraper.distributed.scheduler import RedisUnitScheduler
 from ftl_scraper.distributed.units import UNIT_META
 from ftl_scraper.errors import InvalidArgumentError
+from tests.cassettes import DEMO_TOURNAMENT_ID, demo_tournament
 from tests.fakeftl import EventPlan, FakeEvent, FakeFtlServer, FakeTournament, generate_tournament
 from tests.redis_service import RedisService, start_worker
 from tests.services import free_port
@@ -95,6 +96,24 @@ def test_two_workers_share_one_crawl_each_page_once_and_the_cap_across_them(
     assert late.returncode == 0, late_stderr
     assert late_requests == 0
     assert not late_output.exists()
+
+
+def test_a_shared_crawl_replays_the_demo_cassette_into_its_ground_truth(
+    redis_service: RedisService, tmp_path: Path
+) -> None:
+    # the units' openers reach no host: the cassette, the breaker and the host slots let them pass
+    output = tmp_path / "events.jsonl"
+    settings = {"REDIS_URL": redis_service.url, "FTL_CRAWL_ID": "demo-cassette", "FTL_CASSETTE": "demo"}
+    worker = start_worker("tournament", {"tournament": DEMO_TOURNAMENT_ID}, settings, output)
+    _, stderr = worker.communicate(timeout=120)
+
+    assert worker.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    tournament = demo_tournament()
+    exported = {item["event_id"]: item for item in map(json.loads, output.read_text().splitlines())}
+    assert exported == {
+        event.event_id: event.expected_tournament_item(tournament) for event in tournament.events
+    }
 
 
 def test_host_slots_hold_the_cap_and_free_the_slots_of_a_dead_worker(redis_service: RedisService) -> None:

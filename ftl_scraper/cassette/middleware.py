@@ -22,6 +22,7 @@ from ftl_scraper.cassette.format import (
     resolve_cassette_folder,
     shipped_cassettes,
 )
+from ftl_scraper.distributed.units import is_unit_opener
 from ftl_scraper.errors import CassetteMissError, InvalidArgumentError
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ class CassetteMiddleware:
         return middleware
 
     def process_request(self, request: Request) -> Response | None:
+        if is_unit_opener(request):
+            return None
         request.meta["dont_cache"] = True
         if self.mode is CassetteMode.RECORD:
             return None
@@ -119,7 +122,7 @@ class CassetteMiddleware:
         )
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.mode is CassetteMode.REPLAY or CASSETTE_FLAG in response.flags:
+        if self.mode is CassetteMode.REPLAY or CASSETTE_FLAG in response.flags or is_unit_opener(request):
             return response
         # after a redirect, file the final page under the URL the spider asked for
         asked_for = request.meta.get("redirect_urls", [request.url])[0]

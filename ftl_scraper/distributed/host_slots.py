@@ -22,6 +22,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.distributed.redis_crawl import connect
+from ftl_scraper.distributed.units import is_unit_opener
 
 #: meta key holding the slot a request holds while it is downloaded
 SLOT_META = "ftl_host_slot"
@@ -94,7 +95,7 @@ class SharedHostCapMiddleware:
         return cls(HostSlots(connect(settings["REDIS_URL"]), cap, lease))
 
     async def process_request(self, request: Request) -> None:
-        if urlparse_cached(request).scheme not in ("http", "https"):
+        if is_unit_opener(request):
             return
         host = _host(request)
         own_slots = self._own_slots[host]

@@ -12,6 +12,7 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
+from ftl_scraper.distributed.units import is_unit_opener
 from ftl_scraper.errors import FtlError, HostUnavailableError
 from ftl_scraper.fetching.downloader import discard_queued_requests
 from ftl_scraper.fetching.failures import error_from_failure
@@ -64,11 +65,13 @@ class CircuitBreakerMiddleware:
         self.consecutive_failures = 0
 
     def process_request(self, request: Request) -> None:
-        if self.open:
+        if self.open and not is_unit_opener(request):
             self.crawler.stats.inc_value("ftl/circuit_breaker/refused")
             raise self._error(request)
 
     def response_downloaded(self, response: Response, request: Request) -> None:
+        if is_unit_opener(request):
+            return  # answered in-process: says nothing of FTL's health
         if is_host_failure(response.status):
             self._count_failure(f"HTTP {response.status}")
         elif not self.open:

@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
+from ftl_scraper.distributed.units import is_unit_opener
 from ftl_scraper.site.urls import normalize_base_url
 
 
@@ -29,9 +30,9 @@ class FtlHostOnlyMiddleware:
         return cls(crawler.settings["FTL_BASE_URL"])
 
     def process_request(self, request: Request) -> None:
+        if is_unit_opener(request):
+            return
         parts = urlparse_cached(request)
-        if parts.scheme == "data":
-            return  # answered in-process (a shared crawl's unit opener): no host is contacted
         if (parts.scheme, parts.netloc) != self.allowed:
             raise IgnoreRequest(
                 f"refused to contact {parts.scheme}://{parts.netloc}: "

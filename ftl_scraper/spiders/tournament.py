@@ -98,7 +98,12 @@ class TournamentSpider(EventPagesSpider, UnitsOfWork):
                 yield self.final_results_request(event.event_id)
             else:
                 # each event is a unit of work: in a shared crawl, one worker assembles it whole
-                yield from self.unit_of_work(f"event {event.event_id}", "schedule_event", event=event)
+                yield from self.unit_of_work(
+                    f"event {event.event_id}",
+                    "schedule_event",
+                    errback=self.on_crawl_page_failed,
+                    event=event,
+                )
 
     def schedule_event(self, event: ScheduledEvent) -> Iterator[Any]:
         """One event of the schedule: its line for the pipeline, then its pages."""
