@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Self
 
@@ -122,15 +123,25 @@ def make_folder_for(target: Path, what: str = "bundle") -> None:
 
 def _write_atomically(target: Path, content: IO[bytes], *, append: bool) -> None:
     make_folder_for(target)
+
+    def write(part: IO[bytes]) -> None:
+        if append and target.exists():
+            with target.open("rb") as existing:
+                shutil.copyfileobj(existing, part)
+        content.seek(0)
+        shutil.copyfileobj(content, part)
+
+    _replace(target, write)
+
+
+def _replace(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """What ``write`` writes, on disk beside ``target`` first, then renamed over it in one step
+    (a rename is atomic on one filesystem); the temporary file is removed whatever goes wrong."""
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as part:
-            if append and target.exists():
-                with target.open("rb") as existing:
-                    shutil.copyfileobj(existing, part)
-            content.seek(0)
-            shutil.copyfileobj(content, part)
+            write(part)
             part.flush()
             os.fsync(part.fileno())
         os.chmod(temporary, _mode_for(target))
@@ -147,18 +158,7 @@ def describe_os_error(error: OSError) -> str:
 def replace_file_atomically(path: str | Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path`` in one step,
     so a reader sees the old content or the new, never a mix (a watch's ``snapshot=`` file)."""
-    target = Path(path)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(name, _mode_for(target))
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    _replace(Path(path), lambda part: part.write(data))
 
 
 def _mode_for(target: Path) -> int:
