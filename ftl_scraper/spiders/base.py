@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ftl_scraper.errors import FtlError
@@ -91,6 +92,10 @@ class FtlSpider(scrapy.Spider):
         """Whether a failed page counts as in (the bundle still comes out): in partial mode, and in
         a watch once its snapshot is out (the page keeps its last content until the next poll)."""
         return self.partial or (self.poller is not None and self.poller.has_snapshot)
+
+    def unchanged(self, response: Response) -> bool:
+        """In a watch: FTL answered 304, the page is as at the last poll."""
+        return self.poller is not None and self.poller.unchanged(response)
 
     def poll_requests(self) -> Iterable[scrapy.Request]:
         """The pages of one poll of a watch; a spider that can watch implements it too."""

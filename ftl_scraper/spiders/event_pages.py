@@ -112,10 +112,6 @@ class EventPagesSpider(TableauPagesSpider):
         """The pools a round's pools page requests: every one it lists."""
         return pool_ids
 
-    def unchanged(self, response: Response) -> bool:
-        """In a watch: FTL answered 304, the page is as at the last poll."""
-        return self.poller is not None and self.poller.unchanged(response)
-
     def pool_round_requests(
         self, event_id: str, pool_round_id: str, *, with_results: bool
     ) -> Iterator[scrapy.Request]:

@@ -89,7 +89,7 @@ class PoolsSpider(FtlSpider):
         return requests
 
     def parse_pool_ids_page(self, response: Response) -> Iterator[Any]:
-        if self._unchanged(response):
+        if self.unchanged(response):
             yield self._unchanged_page(PageKind.POOL_IDS, response)
             return
         try:
@@ -105,7 +105,7 @@ class PoolsSpider(FtlSpider):
                 yield self._pool_request(pool_id)
 
     def parse_pool_fragment(self, response: Response, pool_id: str) -> Iterator[Any]:
-        if self._unchanged(response):
+        if self.unchanged(response):
             yield self._unchanged_page(PageKind.POOL_FRAGMENT, response, pool_id)
             return
         yield PoolFragmentPage(
@@ -113,7 +113,7 @@ class PoolsSpider(FtlSpider):
         )
 
     def parse_results_data(self, response: Response) -> Iterator[Any]:
-        if self._unchanged(response):
+        if self.unchanged(response):
             yield self._unchanged_page(PageKind.POOL_RESULTS, response)
             return
         yield PoolResultsPage(self.event_id, self.pool_round_id, url=response.url, body=response.body)
@@ -138,9 +138,6 @@ class PoolsSpider(FtlSpider):
 
     def error_context(self) -> dict[str, str]:
         return {"event_id": self.event_id, "pool_round_id": self.pool_round_id}
-
-    def _unchanged(self, response: Response) -> bool:
-        return self.poller is not None and self.poller.unchanged(response)
 
     def _unchanged_page(
         self, kind: PageKind, response: Response, pool_id: str | None = None

@@ -40,7 +40,7 @@ class TableauPagesSpider(FtlSpider):
         )
 
     def parse_tableau_trees(self, response: Response, event_id: str, tableau_id: str) -> Iterator[Any]:
-        if self.poller is not None and self.poller.unchanged(response):
+        if self.unchanged(response):
             yield UnchangedTableauPage(PageKind.TABLEAU_TREES, event_id, tableau_id, url=response.url)
             yield from self.tree_requests(event_id, tableau_id, self.known_trees.get(tableau_id, ()))
             return
@@ -74,7 +74,7 @@ class TableauPagesSpider(FtlSpider):
     def parse_tableau_tree(
         self, response: Response, event_id: str, tableau_id: str, tree: TreeListing
     ) -> Iterator[TableauTreePage | UnchangedTableauPage]:
-        if self.poller is not None and self.poller.unchanged(response):
+        if self.unchanged(response):
             kind = PageKind.TABLEAU_TREE
             yield UnchangedTableauPage(kind, event_id, tableau_id, url=response.url, tree_id=tree.tree_id)
             return
