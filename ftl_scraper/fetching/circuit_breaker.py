@@ -92,9 +92,11 @@ class CircuitBreakerMiddleware:
             raise self._error(request)
 
     def _count_failure(self, cause: str) -> None:
+        if self.open:
+            return  # the failures that tripped it are the ones its error names; late answers add none
         self.consecutive_failures += 1
         self.last_cause = cause
-        if self.open or self.consecutive_failures < self.threshold:
+        if self.consecutive_failures < self.threshold:
             return
         self.open = True
         self.crawler.stats.set_value("ftl/circuit_breaker/tripped", 1)
