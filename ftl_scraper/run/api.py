@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from ftl_scraper.errors import CrawlTimeoutError, FtlError
 from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS
+from ftl_scraper.run.crawls import PROJECT_SETTINGS_MODULE, given_arguments
 from ftl_scraper.run.default_clients import default_client
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus
 from ftl_scraper.site.urls import DEFAULT_BASE_URL
@@ -26,7 +27,6 @@ from ftl_scraper.spiders.arguments import (
     TournamentArguments,
 )
 
-_PROJECT_SETTINGS = "ftl_scraper.settings"
 _OUTCOME_FILE = "outcome.json"
 
 
@@ -110,7 +110,7 @@ def fetch_event_bundle(
     that leaves no bundle (FTL not answering, a bad argument) raises the ``FtlError`` saying
     why. Runs in this process (or a child process), as ``fetch_pools_bundle`` does.
     """
-    arguments = _present({"event": event_id, "url": url})
+    arguments = given_arguments({"event": event_id, "url": url})
     _check_arguments(EventArguments, arguments, settings)
     client = default_client({**(settings or {}), **_download_timeout(timeout)})
     if client is not None:
@@ -143,22 +143,17 @@ def fetch_tournament(
     whole crawl: when it runs out the crawl is stopped, and after the events done by then,
     ``CrawlTimeoutError`` is raised.
     """
-    arguments = _present({"tournament": tournament_id, "url": url, "events": events})
+    arguments = given_arguments({"tournament": tournament_id, "url": url, "events": events})
     _check_arguments(TournamentArguments, arguments, settings)
     arguments["force_refresh"] = str(int(force_refresh))
     return _stream_items("tournament", arguments, timeout, total_timeout, settings)
-
-
-def _present(arguments: dict[str, str | None]) -> dict[str, str]:
-    return {name: value for name, value in arguments.items() if value is not None}
 
 
 def _check_arguments(
     model: type[SpiderArguments], arguments: dict[str, str], settings: Mapping[str, Any] | None
 ) -> None:
     # the same one-line errors the CLI gives, before any process starts or request goes out
-    base_url = (settings or {}).get("FTL_BASE_URL", DEFAULT_BASE_URL)
-    model.parse(arguments).check_host(base_url)
+    model.parse(arguments, base_url=(settings or {}).get("FTL_BASE_URL", DEFAULT_BASE_URL))
 
 
 def _fetch_one(
@@ -270,7 +265,7 @@ def _crawl_command(
         "-o" if feed.startswith("-:") else "-O", feed,
         *_setting_options(overrides),
     ]  # fmt: skip
-    return command, {**os.environ, **secrets, "SCRAPY_SETTINGS_MODULE": _PROJECT_SETTINGS}
+    return command, {**os.environ, **secrets, "SCRAPY_SETTINGS_MODULE": PROJECT_SETTINGS_MODULE}
 
 
 def _download_timeout(timeout: float | None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any, Self
 
 from ftl_scraper.errors import FtlError, ReactorUnavailableError
 from ftl_scraper.models import EventBundle, PoolsBundle, TableauBundle, TournamentEvent
-from ftl_scraper.run.crawls import EVENT, POOLS, TABLEAU, TOURNAMENT, CrawlKind, CrawlService
+from ftl_scraper.run.crawls import EVENT, POOLS, TABLEAU, TOURNAMENT, CrawlKind, CrawlService, given_arguments
 from ftl_scraper.run.reactor_thread import REACTOR_THREAD, installed_reactor_loop
 
 
@@ -69,7 +69,7 @@ class FtlClient:
     ) -> EventBundle:
         """One event, by ID or any FTL URL of it (see ``EventBundle``); failed pages are listed in
         the bundle, an error that leaves no bundle raises its ``FtlError``."""
-        arguments = _given({"event": event_id, "url": url})
+        arguments = given_arguments({"event": event_id, "url": url})
         return EVENT.model(self._crawl(EVENT, timeout, **arguments, force_refresh=force_refresh))
 
     def tournament(
@@ -83,7 +83,7 @@ class FtlClient:
     ) -> list[TournamentEvent]:
         """Every event of a tournament (``events``: a regular expression their names must match),
         once all are done; a crawl that cannot go on raises its ``FtlError``."""
-        arguments = _given({"tournament": tournament_id, "url": url, "events": events})
+        arguments = given_arguments({"tournament": tournament_id, "url": url, "events": events})
         items = self._crawl(TOURNAMENT, timeout, **arguments, force_refresh=force_refresh)
         return TOURNAMENT.models(items)
 
@@ -177,7 +177,7 @@ class AsyncFtlClient:
         timeout: float | None = None,  # noqa: ASYNC109 (the same keyword as FtlClient's)
     ) -> EventBundle:
         """One event, by ID or any FTL URL of it (see ``EventBundle``)."""
-        arguments = _given({"event": event_id, "url": url})
+        arguments = given_arguments({"event": event_id, "url": url})
         return EVENT.model(await self._crawl(EVENT, timeout, **arguments, force_refresh=force_refresh))
 
     async def tournament(
@@ -190,7 +190,7 @@ class AsyncFtlClient:
         timeout: float | None = None,  # noqa: ASYNC109 (the same keyword as FtlClient's)
     ) -> list[TournamentEvent]:
         """Every event of a tournament, once all are done (see ``FtlClient.tournament``)."""
-        arguments = _given({"tournament": tournament_id, "url": url, "events": events})
+        arguments = given_arguments({"tournament": tournament_id, "url": url, "events": events})
         items = await self._crawl(TOURNAMENT, timeout, **arguments, force_refresh=force_refresh)
         return TOURNAMENT.models(items)
 
@@ -243,7 +243,3 @@ async def _on_loop(coroutine: Any, loop: asyncio.AbstractEventLoop) -> Any:
     if loop is asyncio.get_running_loop():
         return await coroutine
     return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, loop))
-
-
-def _given(arguments: dict[str, str | None]) -> dict[str, str]:
-    return {name: value for name, value in arguments.items() if value is not None}

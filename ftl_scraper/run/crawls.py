@@ -32,7 +32,14 @@ from ftl_scraper.spiders.pools import PoolsSpider
 from ftl_scraper.spiders.tableau import TableauSpider
 from ftl_scraper.spiders.tournament import TournamentSpider
 
-_PROJECT_SETTINGS = "ftl_scraper.settings"
+PROJECT_SETTINGS_MODULE = "ftl_scraper.settings"
+
+
+def given_arguments(arguments: dict[str, str | None]) -> dict[str, str]:
+    """The spider arguments a caller gave (the keywords it left at None are not passed)."""
+    return {name: value for name, value in arguments.items() if value is not None}
+
+
 #: settings that hold a password or a session cookie: kept, but shown as '<hidden>' in logs
 _HIDDEN_SETTINGS = ("FTL_PASSWORD", "FTL_COOKIE")
 
@@ -69,7 +76,7 @@ def client_settings(overrides: Mapping[str, Any] | None) -> Settings:
     """The project's settings with the caller's on top. Unlike ``scrapy crawl -s``, a password or
     cookie is accepted here (it never reaches a command line), and hidden from the logs."""
     settings = Settings()
-    settings.setmodule(_PROJECT_SETTINGS, priority="project")
+    settings.setmodule(PROJECT_SETTINGS_MODULE, priority="project")
     for name, value in (overrides or {}).items():
         kept = HiddenSecret(value) if name in _HIDDEN_SETTINGS and isinstance(value, str) else value
         settings.set(name, kept, priority="project")
