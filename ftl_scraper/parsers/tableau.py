@@ -18,6 +18,7 @@ from ftl_scraper.errors import LoginRequiredError, TableauParseError
 from ftl_scraper.models import TableauBout, TableauFencer, TableauReferee, TableauRound, TableauTree
 from ftl_scraper.models.tableau import BoutStatus
 from ftl_scraper.parsers.text import element_text, flag_country, normalize_whitespace, split_affiliation
+from ftl_scraper.site.ids import FTL_ID_ANY_CASE
 from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 _TABLES = etree.XPath("//table[contains(concat(' ', normalize-space(@class), ' '), ' elimTableau ')]")
@@ -36,7 +37,7 @@ _TIME_AND_STRIP = re.compile(
 )
 _REFEREE_LINE = re.compile(r"(?P<role>Ref|Video|Assist)\s+(?P<rest>\S.*)")
 _MATCH_DETAILS = re.compile(
-    r"/teammatches/details/[0-9A-Fa-f]{32}/[0-9A-Fa-f]{32}/(?P<match>[0-9A-Fa-f]{32})"
+    rf"/teammatches/details/{FTL_ID_ANY_CASE}/{FTL_ID_ANY_CASE}/(?P<match>{FTL_ID_ANY_CASE})"
 )
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ftl_scraper.errors import LoginRequiredError, TableauTreesParseError
+from ftl_scraper.errors import TableauTreesParseError
+from ftl_scraper.parsers.json_data import decode_json_array
 from ftl_scraper.parsers.text import normalize_whitespace
 from ftl_scraper.site.ids import FTL_ID
-from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
 ENDPOINT = "tableau trees JSON"
 # "T64 Rep 1/2 (C)", "Repechage", "Repêchage": trees whose markup has never been seen
@@ -37,15 +35,7 @@ class TreeListing(BaseModel):
 
 def parse_tableau_trees(data: str | bytes) -> list[TreeListing]:
     """Every tree of the tableau, sorted by ``treeNum`` (FTL's list order is not relied on)."""
-    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    try:
-        decoded: Any = json.loads(text.lstrip("\ufeff"))
-    except ValueError as exc:
-        if is_login_page(text):
-            raise LoginRequiredError(LOGIN_REQUIRED_MESSAGE) from None
-        raise TableauTreesParseError(f"{ENDPOINT}: not valid JSON ({exc})") from None
-    if not isinstance(decoded, list):
-        raise TableauTreesParseError(f"{ENDPOINT}: expected an array, got {type(decoded).__name__}")
+    decoded = decode_json_array(data, ENDPOINT, TableauTreesParseError)
     if not decoded:
         raise TableauTreesParseError(f"{ENDPOINT}: the tableau has no trees (not drawn yet?)")
     trees = [_read_tree(index, entry) for index, entry in enumerate(decoded)]
