@@ -53,30 +53,26 @@ class BoutScore(Contract):
     winner: Literal["A", "B"] | None
 
 
-class BoutScored(PoolChange):
+class PoolBoutChange(PoolChange):
+    position_a: PositiveInt
+    position_b: PositiveInt
+    fencer_a: str
+    fencer_b: str
+    score_a: NonNegativeInt | None
+    score_b: NonNegativeInt | None
+    winner: Literal["A", "B"] | None
+
+
+class BoutScored(PoolBoutChange):
     """A bout that was pending now has a score."""
 
     type: Literal["bout_scored"] = "bout_scored"
-    position_a: PositiveInt
-    position_b: PositiveInt
-    fencer_a: str
-    fencer_b: str
-    score_a: NonNegativeInt | None
-    score_b: NonNegativeInt | None
-    winner: Literal["A", "B"] | None
 
 
-class BoutCorrected(PoolChange):
+class BoutCorrected(PoolBoutChange):
     """A scored bout's score or winner changed (null scores: FTL erased the score)."""
 
     type: Literal["bout_corrected"] = "bout_corrected"
-    position_a: PositiveInt
-    position_b: PositiveInt
-    fencer_a: str
-    fencer_b: str
-    score_a: NonNegativeInt | None
-    score_b: NonNegativeInt | None
-    winner: Literal["A", "B"] | None
     previous: BoutScore = Field(description="The score and winner before the correction")
 
 
