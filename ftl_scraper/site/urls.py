@@ -65,7 +65,7 @@ class FtlLink:
 
     kind: LinkKind
     url: str
-    #: the URL's path, its IDs upper-cased, without a trailing slash
+    #: the URL's path as given, without a trailing slash
     path: str
     tournament_id: str | None = None
     event_id: str | None = None
@@ -88,10 +88,10 @@ def classify_ftl_url(url: str) -> FtlLink:
     Any host is accepted here; ``check_url_host`` holds a URL to FTL_BASE_URL's host.
     """
     text = url.strip()
-    scheme = urlsplit(_with_scheme(text)).scheme.lower()
-    if scheme and scheme not in ("http", "https"):
+    parts = urlsplit(_with_scheme(text))
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
         raise InvalidArgumentError(f"url must be an http(s) FTL URL, got {url!r}")
-    path = urlsplit(_with_scheme(text)).path.rstrip("/")
+    path = parts.path.rstrip("/")
     for kind, pattern in _LINK_PATHS:
         match = pattern.fullmatch(path)
         if match is None:
@@ -100,7 +100,7 @@ def classify_ftl_url(url: str) -> FtlLink:
         return FtlLink(
             kind=kind,
             url=text,
-            path=FTL_ID.sub(lambda found: found[0].upper(), path),
+            path=path,
             tournament_id=ids.get("tournament"),
             event_id=ids.get("event"),
             pool_round_id=ids.get("round"),

@@ -9,7 +9,7 @@ import scrapy
 
 from ftl_scraper.errors import FtlError
 from ftl_scraper.parsers import EventPage
-from ftl_scraper.site.urls import EVENT_ROUTER_PATH, classify_ftl_url
+from ftl_scraper.site.urls import EVENT_ROUTER_PATH, EventUrls, classify_ftl_url
 from ftl_scraper.spiders.arguments import EventArguments
 from ftl_scraper.spiders.event_pages import EventPagesSpider
 from ftl_scraper.watch.polling import PollPlan
@@ -133,4 +133,6 @@ class EventSpider(EventPagesSpider):
         if self.arguments.url is None:
             return None
         link = classify_ftl_url(self.arguments.url)
-        return f"{self.base_url}{link.path}" if EVENT_ROUTER_PATH.fullmatch(link.path) else None
+        if link.event_id is None or not EVENT_ROUTER_PATH.fullmatch(link.path):
+            return None
+        return EventUrls(self.base_url, link.event_id).view
