@@ -10,9 +10,10 @@ from parsel import Selector
 
 from ftl_scraper.errors import EventPageParseError, LoginRequiredError
 from ftl_scraper.parsers.text import first_text, normalize_whitespace
+from ftl_scraper.site.ids import FTL_ID_ANY_CASE
 from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
-_ID = "[0-9A-Fa-f]{32}"
+_ID = FTL_ID_ANY_CASE
 _SCHEDULE_PATH = re.compile(rf"/tournaments/eventSchedule/(?P<tournament>{_ID})/?", re.IGNORECASE)
 _ROUND_PATH = re.compile(
     rf"/(?P<kind>pools|tableaus)/scores/(?P<event>{_ID})/(?P<round>{_ID})/?", re.IGNORECASE

@@ -9,10 +9,11 @@ from parsel import Selector
 
 from ftl_scraper.errors import LoginRequiredError, ScheduleParseError
 from ftl_scraper.parsers.text import first_text
+from ftl_scraper.site.ids import FTL_ID_ANY_CASE
 from ftl_scraper.site.login import LOGIN_REQUIRED_MESSAGE, is_login_page
 
-_ROW_EVENT_ID = re.compile(r"ev_(?P<event>[0-9A-Fa-f]{32})")
-_VIEW_LINK_EVENT_ID = re.compile(r"/events/view/(?P<event>[0-9A-Fa-f]{32})(?:[/?#]|$)")
+_ROW_EVENT_ID = re.compile(rf"ev_(?P<event>{FTL_ID_ANY_CASE})")
+_VIEW_LINK_EVENT_ID = re.compile(rf"/events/view/(?P<event>{FTL_ID_ANY_CASE})(?:[/?#]|$)")
 
 
 @dataclass(frozen=True)
