@@ -7,7 +7,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
-from ftl_scraper.config import FtlSettings
+from ftl_scraper.config import apply_project_defaults
 from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.fetching.cache import FtlHttpCacheMiddleware
 from ftl_scraper.fetching.retry import BackoffRetryMiddleware
@@ -19,8 +19,7 @@ class FtlAddon:
     cache and feed pieces. A project, spider or command-line setting wins over every default."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        for name, value in FtlSettings.defaults().items():
-            settings.set(name, value, priority="addon")
+        apply_project_defaults(settings)
         # one bundle pipeline per spider; each turns itself off for the other spiders
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.pools.PoolsBundlePipeline"] = 300
         settings["ITEM_PIPELINES"]["ftl_scraper.pipelines.event.EventBundlePipeline"] = 310

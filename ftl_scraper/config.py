@@ -180,11 +180,16 @@ class FtlSettings(BaseModel):
         return defaults
 
 
-def with_project_defaults(settings: BaseSettings) -> BaseSettings:
-    """A copy of ``settings`` with the project defaults in, at addon priority (as a crawl sees them)."""
-    effective = settings.copy()
+def apply_project_defaults(settings: BaseSettings) -> None:
+    """The project defaults, set at addon priority: any project, spider or command-line setting wins."""
     for name, value in FtlSettings.defaults().items():
-        effective.set(name, value, priority="addon")
+        settings.set(name, value, priority="addon")
+
+
+def with_project_defaults(settings: BaseSettings) -> BaseSettings:
+    """A copy of ``settings`` with the project defaults in (as a crawl sees them)."""
+    effective = settings.copy()
+    apply_project_defaults(effective)
     return effective
 
 

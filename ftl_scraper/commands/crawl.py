@@ -13,7 +13,7 @@ from scrapy.commands import ScrapyHelpFormatter
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from ftl_scraper.config import check_settings, with_project_defaults
+from ftl_scraper.config import check_settings
 from ftl_scraper.distributed.checks import check_shared_crawl_settings, is_shared_crawl
 from ftl_scraper.errors import FtlError, InvalidArgumentError
 from ftl_scraper.output.change_stream import check_watch_feeds
@@ -21,6 +21,7 @@ from ftl_scraper.output.feeds import STDOUT_URI, check_feeds, normalize_cli_outp
 from ftl_scraper.output.summary import is_debug_run, quiet_scrapy_chatter
 from ftl_scraper.run.interrupt import StopOnSignal, stop_when_stdin_closes
 from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome, interrupted_outcome
+from ftl_scraper.site.urls import DEFAULT_BASE_URL
 from ftl_scraper.spiders.arguments import ARGUMENTS_BY_SPIDER, SpiderArguments
 
 _EXIT_MEANINGS = {
@@ -110,7 +111,8 @@ class Command(ScrapyCrawlCommand):
         watching = False
         if arguments_model is not None:
             try:
-                base_url = with_project_defaults(self.settings).get("FTL_BASE_URL")
+                # FTL_BASE_URL's project default, without copying every setting to read one
+                base_url = self.settings.get("FTL_BASE_URL", DEFAULT_BASE_URL)
                 arguments = arguments_model.parse(opts.spargs, base_url=base_url)
                 watching = getattr(arguments, "watch", None) is not None
                 if watching:
