@@ -11,6 +11,7 @@ from ftl_scraper.config import apply_project_defaults
 from ftl_scraper.distributed.checks import is_shared_crawl
 from ftl_scraper.fetching.cache import FtlHttpCacheMiddleware
 from ftl_scraper.fetching.retry import BackoffRetryMiddleware
+from ftl_scraper.output.feeds import JSON_LINES_FORMATS
 from ftl_scraper.scrapy_internals import make_deprecated_aliases_cheap
 
 
@@ -77,7 +78,7 @@ class FtlAddon:
         # closed pipe is one error line
         settings["FEED_STORAGES"]["stdout"] = "ftl_scraper.output.change_stream.FtlStdoutFeedStorage"
         settings["FEED_EXPORTERS"]["json"] = "ftl_scraper.output.exporters.IndentedJsonItemExporter"
-        for line_format in ("jsonlines", "jsonl", "jl"):
+        for line_format in JSON_LINES_FORMATS:
             settings["FEED_EXPORTERS"][line_format] = "ftl_scraper.output.change_stream.ChangeLinesExporter"
 
     @staticmethod

@@ -20,15 +20,13 @@ from scrapy.settings import BaseSettings
 from ftl_scraper.errors import InvalidArgumentError, OutputError
 from ftl_scraper.fetching.downloader import stop_crawl
 from ftl_scraper.items import ChangeBatch
+from ftl_scraper.output.feeds import JSON_LINES_FORMATS
 from ftl_scraper.output.feedstorage import (
     AtomicFileFeedStorage,
     BundleStdoutFeedStorage,
     describe_os_error,
     make_folder_for,
 )
-
-#: feed formats that write one JSON document per line (Scrapy's names for JSON Lines)
-LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl"})
 
 
 class FtlFileFeedStorage(AtomicFileFeedStorage):
@@ -76,7 +74,7 @@ class FtlStdoutFeedStorage(BundleStdoutFeedStorage):
     streaming = False
 
     def open(self, spider: Spider) -> IO[bytes]:
-        line_format = str(self.feed_options.get("format", "")).lower() in LINE_FORMATS
+        line_format = str(self.feed_options.get("format", "")).lower() in JSON_LINES_FORMATS
         self.streaming = line_format or getattr(spider, "streams_output", False)
         if not self.streaming:
             return super().open(spider)
@@ -107,7 +105,7 @@ def check_watch_feeds(settings: BaseSettings) -> None:
     feeds: dict[str, Any] = settings.getdict("FEEDS")
     for uri, options in feeds.items():
         feed_format = str((options or {}).get("format", "")).lower()
-        if feed_format not in LINE_FORMATS:
+        if feed_format not in JSON_LINES_FORMATS:
             raise InvalidArgumentError(
                 f"watch writes one JSON line per change: give an output file ending in .jsonl "
                 f"(got {uri!r} as {feed_format or 'unknown format'})"

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 #: Feed formats that hold a bundle (one deeply nested item) as it is. CSV and XML would flatten
 #: it into Python reprs and "None"/"True" strings, so they are refused rather than written wrong.
 BUNDLE_FORMATS = ("json", "jsonlines", "jsonl", "jl")
-#: Formats that a second run can append to and still be valid: one bundle per line.
-APPENDABLE_FORMATS = ("jsonlines", "jsonl", "jl")
+#: Scrapy's names for JSON Lines: one document (a bundle, a change) per line, so an output a
+#: second run appends to stays valid, and a watch can stream its changes.
+JSON_LINES_FORMATS = ("jsonlines", "jsonl", "jl")
 #: The feed URI Scrapy's ``-O -:json`` becomes; also the default when no output is given.
 STDOUT_URI = "stdout:"
 _STDOUT_NAMES = ("-", "stdout", "stdout:")
@@ -56,7 +57,7 @@ def check_feed(uri: str, options: Mapping[str, Any]) -> None:
             f"a bundle is one nested record, which fits {', '.join(BUNDLE_FORMATS)} "
             "(e.g. -O bundle.json or -O bundle.jsonl)"
         )
-    if options.get("overwrite") or output_format in APPENDABLE_FORMATS or is_stdout(uri):
+    if options.get("overwrite") or output_format in JSON_LINES_FORMATS or is_stdout(uri):
         return
     path = file_path(uri)
     if path is not None and path.is_file() and path.stat().st_size > 0:
