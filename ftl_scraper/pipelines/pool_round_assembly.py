@@ -63,7 +63,7 @@ class PoolRoundAssembly:
         if isinstance(item, UnchangedPage):
             self.fold_unchanged(item.kind, item.pool_id)
             return None
-        context = {"event_id": self.event_id, "pool_round_id": self.pool_round_id}
+        context = self.context
         if isinstance(item, PoolIdsPage):
             self.fold_pool_ids(item.pool_ids)
         elif isinstance(item, PoolFragmentPage):
