@@ -15,7 +15,6 @@ from ftl_scraper.items import (
     EventPageRead,
     FailedEventPage,
     FailedPage,
-    FailedTableauPage,
     FinalResultsPage,
     PageKind,
     PoolFragmentPage,
@@ -203,13 +202,10 @@ class EventPagesSpider(TableauPagesSpider):
         else:
             yield FailedPage(kind, event_id, pool_round_id, url=url, error=error, pool_id=pool_id)
 
-    def tableau_page_failed(
-        self, kind: PageKind, error: FtlError, event_id: str, tableau_id: str, tree_id: str | None = None
-    ) -> Iterator[FailedTableauPage]:
-        """Record the failure, and hand it to the pipeline so the event still completes."""
-        self.record_error(error.with_context(event_id=event_id, tableau_id=tableau_id, tree_id=tree_id))
-        url = error.url or ""
-        yield FailedTableauPage(kind, event_id, tableau_id, url=url, error=error, tree_id=tree_id)
+    @property
+    def keeps_failed_pages(self) -> bool:
+        """Always: an event's bundle comes out with its failed pages (``complete: false``)."""
+        return True
 
     def stop_reason(self, error: FtlError) -> str | None:
         if isinstance(error, HostUnavailableError) and self.crawler.engine.running:

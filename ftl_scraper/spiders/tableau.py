@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 
-from ftl_scraper.errors import FtlError
-from ftl_scraper.items import FailedTableauPage, PageKind
 from ftl_scraper.spiders.arguments import TableauArguments
 from ftl_scraper.spiders.tableau_pages import TableauPagesSpider
 from ftl_scraper.watch.polling import PollPlan
@@ -61,12 +59,3 @@ class TableauSpider(TableauPagesSpider):
         if poller is not None:
             poller.plan = PollPlan(poller.poll_number, settled=poller.settled, with_results=False)
         return [self.tableau_request(self.event_id, self.tableau_id)]
-
-    def tableau_page_failed(
-        self, kind: PageKind, error: FtlError, event_id: str, tableau_id: str, tree_id: str | None = None
-    ) -> Iterator[FailedTableauPage]:
-        # in partial mode the pipeline counts the page as in, so it knows when the tableau is done
-        self.record_error(error.with_context(tree_id=tree_id))
-        if self.keeps_failed_pages:
-            url = error.url or ""
-            yield FailedTableauPage(kind, event_id, tableau_id, url=url, error=error, tree_id=tree_id)

@@ -10,7 +10,13 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ftl_scraper.errors import FtlError
-from ftl_scraper.items import PageKind, TableauTreePage, TableauTreesPage, UnchangedTableauPage
+from ftl_scraper.items import (
+    FailedTableauPage,
+    PageKind,
+    TableauTreePage,
+    TableauTreesPage,
+    UnchangedTableauPage,
+)
 from ftl_scraper.parsers import TreeListing, parse_tableau_trees
 from ftl_scraper.site.urls import TableauUrls
 from ftl_scraper.spiders.base import PAGE_KIND_META, FtlSpider
@@ -96,6 +102,10 @@ class TableauPagesSpider(FtlSpider):
 
     def tableau_page_failed(
         self, kind: PageKind, error: FtlError, event_id: str, tableau_id: str, tree_id: str | None = None
-    ) -> Iterator[Any]:
-        """Record a tableau page that failed; yield what the pipeline needs to know of it."""
-        raise NotImplementedError
+    ) -> Iterator[FailedTableauPage]:
+        """Record a tableau page that failed; when failed pages are kept (``keeps_failed_pages``),
+        hand it to the pipeline, which counts it as in and so knows when the tableau is done."""
+        self.record_error(error.with_context(event_id=event_id, tableau_id=tableau_id, tree_id=tree_id))
+        if self.keeps_failed_pages:
+            url = error.url or ""
+            yield FailedTableauPage(kind, event_id, tableau_id, url=url, error=error, tree_id=tree_id)
