@@ -89,8 +89,7 @@ def run(workdir: Path) -> dict[str, Any]:
     main, second = fake["main"], fake["second"]
     report: dict[str, Any] = {"logging_before": _logging_state()}
     bracket = tableau()
-    with FakeFtlServer(main, second, latency=0.05) as server:
-        server.add_tableau(bracket)
+    with FakeFtlServer(main, second, latency=0.05, tableaus=[bracket]) as server:
         settings = {"FTL_BASE_URL": server.base_url, "HTTPCACHE_DIR": str(workdir / "cache")}
         path_of_pool = f"/pools/scores/{main.event_id}/{main.pool_round_id}/{main.pool_ids[3]}"
 

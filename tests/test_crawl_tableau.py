@@ -38,15 +38,10 @@ TABLEAUS = {
 }
 
 
-@pytest.fixture(scope="module")
-def tableau_server(fake_ftl_server: FakeFtlServer) -> FakeFtlServer:
-    for tableau in TABLEAUS.values():
-        fake_ftl_server.add_tableau(tableau)
-    return fake_ftl_server
-
-
 @pytest.fixture
-def ftl(tableau_server: FakeFtlServer, fake_ftl: FakeFtlServer) -> FakeFtlServer:
+def ftl(fake_ftl: FakeFtlServer) -> FakeFtlServer:
+    for tableau in TABLEAUS.values():
+        fake_ftl.add_tableau(tableau)
     return fake_ftl
 
 

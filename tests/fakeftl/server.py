@@ -17,7 +17,7 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.cookies import SimpleCookie
@@ -172,6 +172,7 @@ class FakeFtlServer:
         require_login: bool = False,
         accounts: dict[str, str] | None = None,
         validators: bool = False,
+        tableaus: Sequence[FakeTableau] = (),
     ) -> None:
         self.latency = latency
         self.require_login = require_login
@@ -204,9 +205,12 @@ class FakeFtlServer:
         self.connections_opened = 0
         for event in events:
             self.add_event(event)
+        for tableau in tableaus:
+            self.add_tableau(tableau)
         # what reset() goes back to: the construction-time events and accounts
         self._initial_pages = dict(self._pages)
         self._initial_routes = dict(self._routes)
+        self._initial_tableaus = dict(self._tableaus)
         self._initial_accounts = dict(self.accounts)
 
     # -- lifecycle
@@ -366,8 +370,8 @@ class FakeFtlServer:
         return taken
 
     def reset(self, *, drain_timeout: float = 2.0) -> None:
-        """Forget requests, faults, sessions, counters and events added since; restore latency,
-        require_login, validators and the accounts given to the constructor.
+        """Forget requests, faults, sessions, counters and the events and tableaus added since;
+        restore latency, require_login, validators and the accounts given to the constructor.
 
         Waits up to ``drain_timeout`` for requests still being answered (a delayed response
         from an earlier test) so they do not count towards the next test's ``peak_in_flight``.
@@ -386,6 +390,7 @@ class FakeFtlServer:
             self.accounts = dict(self._initial_accounts)
             self._pages = dict(self._initial_pages)
             self._routes = dict(self._initial_routes)
+            self._tableaus = dict(self._initial_tableaus)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
