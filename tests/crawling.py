@@ -46,21 +46,12 @@ def project_settings(**overrides: Any) -> Settings:
 
 async def crawl_pools(settings: Settings, **spider_arguments: Any) -> CrawlRun:
     """One whole crawl; returns once the spider has closed."""
-    return await crawl(PoolsSpider, settings, **spider_arguments)
+    return await crawl_spider(PoolsSpider, settings, **spider_arguments)
 
 
 async def crawl_tableau(settings: Settings, **spider_arguments: Any) -> CrawlRun:
     """One whole `tableau` crawl; returns once the spider has closed."""
-    return await crawl(TableauSpider, settings, **spider_arguments)
-
-
-async def crawl(spider_class: type[Spider], settings: Settings, **spider_arguments: Any) -> CrawlRun:
-    runner = AsyncCrawlerRunner(settings)
-    crawler = runner.create_crawler(spider_class)
-    run = CrawlRun(crawler)
-    crawler.signals.connect(run.collect, signal=signals.item_scraped)
-    await runner.crawl(crawler, **spider_arguments)
-    return run
+    return await crawl_spider(TableauSpider, settings, **spider_arguments)
 
 
 async def crawl_spider(spider_class: type[Spider], settings: Settings, **spider_arguments: Any) -> CrawlRun:

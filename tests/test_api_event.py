@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,19 +16,10 @@ def tournament() -> FakeTournament:
     return generate_tournament([EventPlan(rounds=2), EventPlan(rounds=0), EventPlan(rounds=1)], seed=44)
 
 
-@pytest.fixture(scope="module")
-def server(tournament: FakeTournament) -> Iterator[FakeFtlServer]:
-    with FakeFtlServer() as ftl:
-        ftl.add_tournament(tournament)
-        yield ftl
-
-
 @pytest.fixture
-def ftl(server: FakeFtlServer, tournament: FakeTournament) -> FakeFtlServer:
-    """The module's server with no faults or records left, serving the tournament."""
-    server.reset()  # forgets the tournament too
-    server.add_tournament(tournament)
-    return server
+def ftl(fake_ftl: FakeFtlServer, tournament: FakeTournament) -> FakeFtlServer:
+    fake_ftl.add_tournament(tournament)
+    return fake_ftl
 
 
 def test_fetch_event_bundle_from_a_url(ftl: FakeFtlServer, tournament: FakeTournament) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,19 +19,10 @@ def tournament() -> FakeTournament:
     return generate_tournament([EventPlan(rounds=2), EventPlan(rounds=1), EventPlan(rounds=0)], seed=55)
 
 
-@pytest.fixture(scope="module")
-def server(tournament: FakeTournament) -> Iterator[FakeFtlServer]:
-    with FakeFtlServer() as ftl:
-        ftl.add_tournament(tournament)
-        yield ftl
-
-
 @pytest.fixture
-def ftl(server: FakeFtlServer, tournament: FakeTournament) -> FakeFtlServer:
-    """The module's server with no faults or records left, serving the tournament."""
-    server.reset()  # forgets the tournament too
-    server.add_tournament(tournament)
-    return server
+def ftl(fake_ftl: FakeFtlServer, tournament: FakeTournament) -> FakeFtlServer:
+    fake_ftl.add_tournament(tournament)
+    return fake_ftl
 
 
 def scrapy_crawl(

@@ -39,7 +39,7 @@ def tournament() -> FakeTournament:
 
 @pytest.fixture
 def ftl(fake_ftl: FakeFtlServer, tournament: FakeTournament) -> FakeFtlServer:
-    fake_ftl.add_tournament(tournament)  # pages stay across resets; adding them again is harmless
+    fake_ftl.add_tournament(tournament)  # the shared server forgets added pages at each reset
     return fake_ftl
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ftl_scraper.models import Pool, PoolBout, PoolFencer, PoolResults, PoolsBundle
+from ftl_scraper.models import Pool, PoolBout, PoolFencer, PoolResults
 
 from .event import FakeEvent, fencer_totals, round_half_up
 
@@ -55,17 +55,7 @@ class RoundTimeline:
 
     def snapshot_line(self) -> dict[str, Any]:
         """The first line of a watch started at frame 0 (``at`` left out)."""
-        first = self.frames[0].event
-        bundle = PoolsBundle(
-            event_id=first.event_id,
-            pool_round_id=first.pool_round_id,
-            pool_ids=first.pool_ids,
-            pools=first.pools,
-            results=first.results,
-            complete=True,
-            errors=[],
-        )
-        return {**self._round_ids(), "type": "snapshot", "bundle": bundle.model_dump(mode="json")}
+        return {**self._round_ids(), "type": "snapshot", "bundle": self.frames[0].event.expected_bundle()}
 
     def expected_lines(self) -> list[dict[str, Any]]:
         """Every line a watch from frame 0 to the end writes, in order (``at`` left out)."""
