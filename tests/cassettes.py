@@ -8,8 +8,11 @@ async def test_pool_seven_has_a_medical_withdrawal() -> None:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.crawling import CrawlRun, crawl_pools, crawl_tableau, project_settings
 from tests.fakeftl import (
@@ -22,6 +25,27 @@ from tests.fakeftl import (
     generate_tournament,
 )
 from tests.fakeftl.render import tableau_round_id
+
+# a port nothing listens on: any request that escaped to the network would be refused
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
+def go_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Route every later crawl's HTTP(S) requests to a dead proxy, so a replay that went out fails."""
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, DEAD_PROXY)
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def offline_environment(tmp_path: Path) -> dict[str, str]:
+    """The environment of a README command run offline: requests go to a dead proxy, and the
+    default cache folder is a fresh one under ``tmp_path``."""
+    env = {key: value for key, value in os.environ.items() if key.lower() != "no_proxy"}
+    env |= {"http_proxy": DEAD_PROXY, "https_proxy": DEAD_PROXY, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("FTL_CACHE_DIR", None)
+    return env
+
 
 # The IDs of the demo event shipped as ftl_scraper/cassette/recordings/demo (the README's main command).
 DEMO_EVENT_ID = "9CABEAEBA11F0F03B153FA889658645E"

@@ -34,12 +34,15 @@ from ftl_scraper.output.schema import load_bundle_schema
 from ftl_scraper.parsers import parse_pool_html, parse_pool_ids, parse_pool_results
 from ftl_scraper.run.outcome import ExitStatus
 from tests.cassettes import (
+    DEAD_PROXY,
     DEMO_EVENT_ID,
     DEMO_ROUND_ID,
     DEMO_TABLEAU_ID,
     crawl_cassette,
     demo_event,
     demo_tournament,
+    go_offline,
+    offline_environment,
 )
 from tests.crawling import CrawlRun, crawl_pools, project_settings
 from tests.fakeftl import FAILED_TO_APPEAR, MEDICAL_WITHDRAWAL, FakeEvent, FakeFtlServer, Status
@@ -53,16 +56,6 @@ README_COMMAND = (
     "scrapy crawl pools -a event=9CABEAEBA11F0F03B153FA889658645E "
     "-a round=5F313927C3AE7337DEE549EEBEC0B135 -s FTL_CASSETTE=demo -O bundle.json"
 )
-# a port nothing listens on: any request that escaped to the network would be refused
-DEAD_PROXY = "http://127.0.0.1:9"
-
-
-def go_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Route every later crawl's HTTP(S) requests to a dead proxy, so a replay that went out fails."""
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.setenv(name, DEAD_PROXY)
-    for name in ("no_proxy", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -486,9 +479,7 @@ def test_readme_main_command_crawls_the_demo_offline(tmp_path: Path) -> None:
     # the venv's own `scrapy` script, as the README runs it; only the output goes elsewhere
     scrapy, *arguments = README_COMMAND.split()
     command = [str(Path(sys.executable).with_name(scrapy)), *arguments[:-1], str(tmp_path / "bundle.json")]
-    env = {key: value for key, value in os.environ.items() if key.lower() != "no_proxy"}
-    env |= {"http_proxy": DEAD_PROXY, "https_proxy": DEAD_PROXY, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    env.pop("FTL_CACHE_DIR", None)
+    env = offline_environment(tmp_path)
 
     completed = subprocess.run(
         command,

@@ -9,9 +9,8 @@ from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from ftl_scraper.spiders import EventSpider, TournamentSpider
-from tests.cassettes import DEMO_TOURNAMENT_ID, demo_tournament
+from tests.cassettes import DEMO_TOURNAMENT_ID, demo_tournament, go_offline
 from tests.crawling import crawl_spider, project_settings
-from tests.test_cassette import go_offline
 
 
 @pytest.fixture

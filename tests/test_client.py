@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +25,7 @@ from ftl_scraper.errors import (
 from ftl_scraper.run import default_clients, reactor_thread
 from tests.client_scenarios import events, tableau, tournament
 from tests.fakeftl import FakeEvent, FakeFtlServer
+from tests.services import clean_environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,15 +34,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What the client did in a process of its own, once for the whole module."""
     state_dir = tmp_path_factory.mktemp("client-state")
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("FTL_USERNAME", "FTL_PASSWORD", "FTL_COOKIE", "FTL_COOKIES_FILE")
-    }
     completed = subprocess.run(
         [sys.executable, "-m", "tests.client_scenarios"],
         cwd=REPO_ROOT,
-        env={**environment, "FTL_STATE_DIR": str(state_dir)},
+        env=clean_environment(FTL_STATE_DIR=str(state_dir)),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

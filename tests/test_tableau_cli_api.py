@@ -12,6 +12,7 @@ import pytest
 from ftl_scraper import fetch_tableau_bundle
 from ftl_scraper.errors import HttpStatusError, InvalidArgumentError
 from tests.fakeftl import FakeFtlServer, FakeTableau, Status, generate_tableau
+from tests.test_cli import error_lines
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEAM = generate_tableau(seed=21, size=8, team=True)
@@ -35,10 +36,6 @@ def scrapy_crawl_tableau(
     if output is not None:
         command += ["-O", f"{output}:json"]
     return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False)
-
-
-def error_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("ftl_scraper: ")]
 
 
 def tree_path(tableau: FakeTableau, index: int) -> str:

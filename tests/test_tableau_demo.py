@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,14 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from ftl_scraper.models import TableauBundle
 from ftl_scraper.run.outcome import ExitStatus
-from tests.cassettes import DEMO_EVENT_ID, DEMO_TABLEAU_ID, crawl_cassette, demo_tableau
+from tests.cassettes import (
+    DEMO_EVENT_ID,
+    DEMO_TABLEAU_ID,
+    crawl_cassette,
+    demo_tableau,
+    go_offline,
+    offline_environment,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # the README's tableau command, word for word
@@ -21,16 +27,11 @@ README_TABLEAU_COMMAND = (
     "scrapy crawl tableau -a event=9CABEAEBA11F0F03B153FA889658645E "
     "-a tableau=FFFEBE6578A4AF4419353937E00698AE -s FTL_CASSETTE=demo -O tableau.json"
 )
-# a port nothing listens on: any request that escaped to the network would be refused
-DEAD_PROXY = "http://127.0.0.1:9"
 
 
 @pytest.fixture
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.setenv(name, DEAD_PROXY)
-    for name in ("no_proxy", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
+    go_offline(monkeypatch)
 
 
 @deferred_f_from_coro_f
@@ -54,9 +55,7 @@ def test_readme_tableau_command_crawls_the_demo_offline(tmp_path: Path) -> None:
     assert README_TABLEAU_COMMAND in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     scrapy, *arguments = README_TABLEAU_COMMAND.split()
     command = [str(Path(sys.executable).with_name(scrapy)), *arguments[:-1], str(tmp_path / "tableau.json")]
-    env = {key: value for key, value in os.environ.items() if key.lower() != "no_proxy"}
-    env |= {"http_proxy": DEAD_PROXY, "https_proxy": DEAD_PROXY, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    env.pop("FTL_CACHE_DIR", None)
+    env = offline_environment(tmp_path)
 
     completed = subprocess.run(
         command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False

@@ -4,7 +4,6 @@ stream, the requests, the files."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from ftl_scraper.models.event_changes import EVENT_CHANGE_LINE
 from ftl_scraper.output.schema import load_event_changes_schema
 from ftl_scraper.run.outcome import ExitStatus
 from ftl_scraper.site.urls import TableauUrls
-from tests.cassettes import DEMO_EVENT_ID, demo_tournament
+from tests.cassettes import DEMO_EVENT_ID, demo_tournament, offline_environment
 from tests.fakeftl import EventPlan, EventTimeline, FakeFtlServer, Status, generate_tournament
 from tests.test_cli import error_lines
 from tests.test_watch_cli import REPO_ROOT
@@ -326,10 +325,7 @@ def test_readme_event_watch_over_the_finished_demo_writes_the_snapshot_and_ends(
     output = tmp_path / "event-changes.jsonl"
     command = [str(Path(sys.executable).with_name(scrapy)), *arguments[:-1], str(output)]
     # a port nothing listens on: any request that escaped to the network would be refused
-    env = {key: value for key, value in os.environ.items() if key.lower() != "no_proxy"}
-    env |= {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
-    env |= {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    env.pop("FTL_CACHE_DIR", None)
+    env = offline_environment(tmp_path)
 
     completed = subprocess.run(
         command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
