@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timedelta
 from pathlib import Path
 
-import jsonschema
 import pytest
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_f_from_coro_f
@@ -16,7 +14,7 @@ from ftl_scraper.models.changes import POOLS_CHANGE_LINE
 from ftl_scraper.output.schema import load_changes_schema
 from ftl_scraper.run.outcome import ExitStatus
 from tests.fakeftl import FakeFtlServer, RoundTimeline, Status, generate_event
-from tests.watching import watch_pools, without_time
+from tests.watching import assert_true_stream, outage_lines, watch_pools, without_time
 
 
 @pytest.fixture
@@ -42,23 +40,8 @@ async def test_the_stream_is_the_true_sequence_of_changes(
 ) -> None:
     run = await watch_pools(crawl_settings, timeline, tmp_path / "changes.jsonl")
 
-    lines = run.read_lines()
-    assert run.outcome.status is ExitStatus.OK
-    assert run.stats["finish_reason"] == "finished"
-    assert without_time(lines) == timeline.expected_lines()
+    lines = assert_true_stream(run, load_changes_schema(), POOLS_CHANGE_LINE)
     assert run.stats["ftl/watch/changes"] == len(lines)
-    times = [datetime.fromisoformat(line["at"]) for line in lines]
-    assert {time.utcoffset() for time in times} == {timedelta(0)}
-    assert times == sorted(times)
-    validator = jsonschema.Draft202012Validator(load_changes_schema())  # checks the schema once
-    for line in lines:
-        validator.validate(line)
-        POOLS_CHANGE_LINE.validate_python(line)
-    # poll n serves frame n-1: a reader of the file has every line up to that frame when it ends
-    expected_counts = [1]
-    for frame in timeline.frames[1:]:
-        expected_counts.append(expected_counts[-1] + len(frame.changes))
-    assert run.lines_at_poll_end == expected_counts
 
 
 @deferred_f_from_coro_f
@@ -156,17 +139,8 @@ async def test_an_outage_pauses_the_watch_between_unavailable_and_recovered_line
 
     run = await watch_pools(settings, timeline, tmp_path / "changes.jsonl", on_poll=outage)
 
-    lines = run.read_lines()
-    before = 1 + sum(len(frame.changes) for frame in timeline.frames[1:outage_poll])
-    unavailable, recovered = lines[before], lines[before + 1]
-    assert unavailable["type"] == "source_unavailable"
+    unavailable, _ = outage_lines(run, outage_poll)
     assert unavailable["message"].startswith("FTL is not answering: 5 failed attempts in a row")
-    assert recovered["type"] == "source_recovered"
-    assert recovered["unavailable_since"] == unavailable["at"]
-    del lines[before : before + 2]
-    assert without_time(lines) == timeline.expected_lines()
-    assert run.outcome.status is ExitStatus.OK
-    assert run.stats["ftl/circuit_breaker/tripped"] == 1
 
 
 @deferred_f_from_coro_f

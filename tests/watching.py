@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+from pydantic import TypeAdapter
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 
-from ftl_scraper.run.outcome import CrawlOutcome, crawl_outcome
+from ftl_scraper.run.outcome import CrawlOutcome, ExitStatus, crawl_outcome
 from ftl_scraper.spiders.base import FtlSpider
 from ftl_scraper.spiders.event import EventSpider
 from ftl_scraper.spiders.pools import PoolsSpider
@@ -61,6 +64,48 @@ class WatchRun:
 
 def without_time(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{key: value for key, value in line.items() if key != "at"} for line in lines]
+
+
+def assert_true_stream(
+    run: WatchRun, schema: dict[str, Any], model: TypeAdapter[Any]
+) -> list[dict[str, Any]]:
+    """What every watch's stream must be: a finished watch whose lines are its timeline's true
+    sequence, stamped in UTC and in order, valid against the shipped schema and the models, and
+    each on disk by the end of the poll that saw it. Returns the lines."""
+    lines = run.read_lines()
+    assert run.outcome.status is ExitStatus.OK
+    assert run.stats["finish_reason"] == "finished"
+    assert without_time(lines) == run.timeline.expected_lines()
+    times = [datetime.fromisoformat(line["at"]) for line in lines]
+    assert {time.utcoffset() for time in times} == {timedelta(0)}
+    assert times == sorted(times)
+    validator = jsonschema.Draft202012Validator(schema)  # checks the schema once
+    for line in lines:
+        validator.validate(line)
+        model.validate_python(line)
+    # poll n serves frame n-1: a reader of the file has every line up to that frame when it ends
+    expected_counts = [1]
+    for frame in run.timeline.frames[1:]:
+        expected_counts.append(expected_counts[-1] + len(frame.changes))
+    assert run.lines_at_poll_end == expected_counts
+    return lines
+
+
+def outage_lines(run: WatchRun, outage_poll: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``source_unavailable`` and ``source_recovered`` lines of an outage that began at
+    ``outage_poll``, once it is checked that they are a pair and that every other line is the
+    timeline's true sequence, none lost while FTL was down."""
+    lines = run.read_lines()
+    before = 1 + sum(len(frame.changes) for frame in run.timeline.frames[1:outage_poll])
+    unavailable, recovered = lines[before], lines[before + 1]
+    assert unavailable["type"] == "source_unavailable"
+    assert recovered["type"] == "source_recovered"
+    assert recovered["unavailable_since"] == unavailable["at"]
+    del lines[before : before + 2]
+    assert without_time(lines) == run.timeline.expected_lines()
+    assert run.outcome.status is ExitStatus.OK
+    assert run.stats["ftl/circuit_breaker/tripped"] == 1
+    return unavailable, recovered
 
 
 async def watch_pools(
