@@ -44,9 +44,7 @@ class EventSpider(EventPagesSpider):
         self.event_id = self.arguments.event_id
         self.force_refresh = self.arguments.force_refresh
         self.expected_item_count = 1
-        # in a watch: each round the tab bar linked, with the pool IDs of its latest pools page,
-        # and each tableau it linked, in tab order
-        self.known_pool_ids: dict[str, list[str]] = {}
+        #: in a watch: each tableau the tab bar linked, in tab order (its rounds: ``known_pool_ids``)
         self.known_tableau_ids: list[str] = []
 
     def make_watcher(self) -> BundleWatcher:
@@ -70,18 +68,13 @@ class EventSpider(EventPagesSpider):
             return requests
         settled = poller.settled
         rounds_with_results: set[str] = set()
-        for pool_round_id, pool_ids in self.known_pool_ids.items():
+        for pool_round_id in self.known_pool_ids:
             if pool_round_id in settled:
                 continue  # over: finished and ranked
-            unsettled = [pool_id for pool_id in pool_ids if pool_id not in settled]
-            # FTL ranks a round at its end: its results JSON is read again once every pool is finished
-            with_results = not unsettled
+            round_requests, with_results = self.round_poll_requests(self.event_id, pool_round_id)
+            requests += round_requests
             if with_results:
                 rounds_with_results.add(pool_round_id)
-            requests += self.pool_round_requests(self.event_id, pool_round_id, with_results=with_results)
-            requests += [
-                self.pool_fragment_request(self.event_id, pool_round_id, pool_id) for pool_id in unsettled
-            ]
         requests += [
             self.tableau_request(self.event_id, tableau_id)
             for tableau_id in self.known_tableau_ids
@@ -111,14 +104,6 @@ class EventSpider(EventPagesSpider):
         }
         self.known_tableau_ids = list(page.tableau_ids)
         return new_rounds, new_tableaus
-
-    def pools_to_fetch(self, event_id: str, pool_round_id: str, pool_ids: list[str]) -> list[str]:
-        """In a watch, only the pools the pools page lists anew (``poll_requests`` asks for the others)."""
-        if self.poller is None:
-            return pool_ids
-        known = set(self.known_pool_ids.get(pool_round_id, ()))
-        self.known_pool_ids[pool_round_id] = list(pool_ids)
-        return [pool_id for pool_id in pool_ids if pool_id not in known]
 
     def stop_reason(self, error: FtlError) -> str | None:
         # a watch's first poll is fail-fast, as a pools watch's is (a wrong ID shows at once); later

@@ -14,18 +14,14 @@ from ftl_scraper.errors import EventPageParseError, FtlError, HostUnavailableErr
 from ftl_scraper.items import (
     EventPageRead,
     FailedEventPage,
-    FailedPage,
     FinalResultsPage,
     PageKind,
-    PoolFragmentPage,
-    PoolIdsPage,
-    PoolResultsPage,
     UnchangedEventPage,
-    UnchangedPage,
 )
-from ftl_scraper.parsers import EventPage, parse_event_page, parse_pool_ids
+from ftl_scraper.parsers import EventPage, parse_event_page
 from ftl_scraper.site.urls import EventUrls, classify_ftl_url
 from ftl_scraper.spiders.base import PAGE_KIND_META
+from ftl_scraper.spiders.pool_round_pages import PoolRoundPagesSpider
 from ftl_scraper.spiders.tableau_pages import TableauPagesSpider
 
 # Pages that reveal further pages (the schedule, event pages, pools pages, tableaus' trees JSON) go
@@ -38,13 +34,13 @@ _DISCOVERY_PAGES = frozenset(
 _DISCOVERY_PRIORITY = 1_000_000
 
 
-class EventPagesSpider(TableauPagesSpider):
+class EventPagesSpider(TableauPagesSpider, PoolRoundPagesSpider):
     """Base of the spiders that crawl whole events; subclasses say which events.
 
     A failed page makes its event incomplete; the crawl goes on unless FTL stopped answering.
     In a watch (the ``event`` spider's), a 304 answer becomes an unchanged-page item, and the
-    subclass says which linked rounds, tableaus and pools a page still has to request
-    (``links_to_fetch``, ``pools_to_fetch``).
+    subclass says which linked rounds and tableaus the event page still has to request
+    (``links_to_fetch``).
     """
 
     def __init__(self) -> None:
@@ -107,32 +103,6 @@ class EventPagesSpider(TableauPagesSpider):
         """The pool rounds and tableaus the event page's callback requests: every one it links."""
         return page.pool_round_ids, page.tableau_ids
 
-    def pools_to_fetch(self, event_id: str, pool_round_id: str, pool_ids: list[str]) -> list[str]:
-        """The pools a round's pools page requests: every one it lists."""
-        return pool_ids
-
-    def pool_round_requests(
-        self, event_id: str, pool_round_id: str, *, with_results: bool
-    ) -> Iterator[scrapy.Request]:
-        """A round's pools page (its callback requests the pools) and, ``with_results``, its results JSON."""
-        round_urls = EventUrls(self.base_url, event_id).pool_round(pool_round_id)
-        ids = {"event_id": event_id, "pool_round_id": pool_round_id}
-        yield self.ftl_request(round_urls.pool_ids_page, PageKind.POOL_IDS, self.parse_pool_ids_page, **ids)
-        if with_results:
-            yield self.ftl_request(
-                round_urls.results_data, PageKind.POOL_RESULTS, self.parse_pool_results, **ids
-            )
-
-    def pool_fragment_request(self, event_id: str, pool_round_id: str, pool_id: str) -> scrapy.Request:
-        return self.ftl_request(
-            EventUrls(self.base_url, event_id).pool_round(pool_round_id).pool_fragment(pool_id),
-            PageKind.POOL_FRAGMENT,
-            self.parse_pool_fragment,
-            event_id=event_id,
-            pool_round_id=pool_round_id,
-            pool_id=pool_id,
-        )
-
     def parse_final_results(
         self, response: Response, event_id: str
     ) -> Iterator[FinalResultsPage | UnchangedEventPage]:
@@ -140,39 +110,6 @@ class EventPagesSpider(TableauPagesSpider):
             yield UnchangedEventPage(PageKind.FINAL_RESULTS, event_id, url=response.url)
             return
         yield FinalResultsPage(event_id, url=response.url, body=response.body)
-
-    def parse_pool_ids_page(self, response: Response, event_id: str, pool_round_id: str) -> Iterator[Any]:
-        if self.unchanged(response):
-            yield UnchangedPage(PageKind.POOL_IDS, event_id, pool_round_id, url=response.url)
-            return
-        try:
-            pool_ids = parse_pool_ids(response.text)
-        except FtlError as error:
-            yield from self.page_failed(
-                PageKind.POOL_IDS, error.with_context(url=response.url), event_id, pool_round_id
-            )
-            return
-        yield PoolIdsPage(event_id, pool_round_id, url=response.url, pool_ids=pool_ids)
-        for pool_id in self.pools_to_fetch(event_id, pool_round_id, pool_ids):
-            yield self.pool_fragment_request(event_id, pool_round_id, pool_id)
-
-    def parse_pool_fragment(
-        self, response: Response, event_id: str, pool_round_id: str, pool_id: str
-    ) -> Iterator[PoolFragmentPage | UnchangedPage]:
-        if self.unchanged(response):
-            yield UnchangedPage(
-                PageKind.POOL_FRAGMENT, event_id, pool_round_id, url=response.url, pool_id=pool_id
-            )
-            return
-        yield PoolFragmentPage(event_id, pool_round_id, url=response.url, pool_id=pool_id, html=response.text)
-
-    def parse_pool_results(
-        self, response: Response, event_id: str, pool_round_id: str
-    ) -> Iterator[PoolResultsPage | UnchangedPage]:
-        if self.unchanged(response):
-            yield UnchangedPage(PageKind.POOL_RESULTS, event_id, pool_round_id, url=response.url)
-            return
-        yield PoolResultsPage(event_id, pool_round_id, url=response.url, body=response.body)
 
     def on_request_failed(self, failure: Failure) -> Iterator[Any]:
         error = self.error_of(failure)
@@ -195,12 +132,11 @@ class EventPagesSpider(TableauPagesSpider):
         pool_id: str | None = None,
     ) -> Iterator[Any]:
         """Record the failure, and hand it to the pipeline so the event still completes."""
-        self.record_error(error.with_context(event_id=event_id, pool_round_id=pool_round_id, pool_id=pool_id))
-        url = error.url or ""
-        if pool_round_id is None:
-            yield FailedEventPage(kind, event_id, url=url, error=error)
-        else:
-            yield FailedPage(kind, event_id, pool_round_id, url=url, error=error, pool_id=pool_id)
+        if pool_round_id is not None:
+            yield from self.round_page_failed(kind, error, event_id, pool_round_id, pool_id)
+            return
+        self.record_error(error.with_context(event_id=event_id))
+        yield FailedEventPage(kind, event_id, url=error.url or "", error=error)
 
     @property
     def keeps_failed_pages(self) -> bool:
