@@ -4,7 +4,7 @@ the hooks of a watch (``-a watch``) for the spiders that offer one."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -40,6 +40,8 @@ class FtlSpider(scrapy.Spider):
     it gets a ``poller``, which runs poll after poll in the one crawl.
     """
 
+    #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
+    arguments_model: ClassVar[type[SpiderArguments]]
     arguments: SpiderArguments
     #: what a watch compares polls with, whom it follows and where it keeps the bundle; set in
     #: ``from_crawler`` for a watch only
@@ -51,8 +53,14 @@ class FtlSpider(scrapy.Spider):
     #: what the crawl command says on stderr before the first error when it exits 3
     incomplete_output: ClassVar[str] = "partial bundle written"
 
-    def __init__(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args:
+            raise TypeError(f"{type(self).__name__} takes keyword arguments only")
+        self.arguments = self.arguments_model.parse(kwargs)
+        # not the keywords: Scrapy's Spider would make each one an attribute, the model holds them
         super().__init__()
+        self.force_refresh = getattr(self.arguments, "force_refresh", False)
+        self.partial = getattr(self.arguments, "partial", False)
         #: every page that could not be fetched or read, in the order it failed (in a watch: this poll)
         self.errors: list[FtlError] = []
         self._closing = False
@@ -97,8 +105,14 @@ class FtlSpider(scrapy.Spider):
         """In a watch: FTL answered 304, the page is as at the last poll."""
         return self.poller is not None and self.poller.unchanged(response)
 
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.url_on_ftl():
+            return
+        for request in self.poll_requests():
+            yield request
+
     def poll_requests(self) -> Iterable[scrapy.Request]:
-        """The pages of one poll of a watch; a spider that can watch implements it too."""
+        """The first pages of a crawl, and those of each poll of a watch."""
         raise NotImplementedError
 
     @cached_property

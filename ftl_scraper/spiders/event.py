@@ -31,18 +31,13 @@ class EventSpider(EventPagesSpider):
     """
 
     name = "event"
-    #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[EventArguments]] = EventArguments
     incomplete_output = "event written with errors"
     arguments: EventArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args:
-            raise TypeError("EventSpider takes keyword arguments only")
-        self.arguments = self.arguments_model.parse(kwargs)
-        super().__init__()
+        super().__init__(*args, **kwargs)
         self.event_id = self.arguments.event_id
-        self.force_refresh = self.arguments.force_refresh
         self.expected_item_count = 1
         #: in a watch: each tableau the tab bar linked, in tab order (its rounds: ``known_pool_ids``)
         self.known_tableau_ids: list[str] = []

@@ -43,8 +43,8 @@ class EventPagesSpider(TableauPagesSpider, PoolRoundPagesSpider):
     (``links_to_fetch``).
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         #: how many bundles the crawl should export; None until known (tournament: the schedule)
         self.expected_item_count: int | None = None
         #: each event's place on the schedule: earlier events' pages go first

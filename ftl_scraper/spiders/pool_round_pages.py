@@ -31,8 +31,8 @@ class PoolRoundPagesSpider(FtlSpider):
     (``round_poll_requests``). In a watch, a 304 answer becomes an unchanged-page item.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         #: each round's pool IDs as its latest pools page lists them, in page order
         self.known_pool_ids: dict[str, list[str]] = {}
 

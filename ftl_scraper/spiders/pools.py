@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
@@ -30,30 +30,18 @@ class PoolsSpider(PoolRoundPagesSpider):
     """
 
     name = "pools"
-    #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[PoolsArguments]] = PoolsArguments
     arguments: PoolsArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args:
-            raise TypeError("PoolsSpider takes keyword arguments only")
-        self.arguments = self.arguments_model.parse(kwargs)
-        super().__init__()
+        super().__init__(*args, **kwargs)
         self.event_id = self.arguments.event_id
         self.pool_round_id = self.arguments.pool_round_id
-        self.force_refresh = self.arguments.force_refresh
-        self.partial = self.arguments.partial
 
     def make_watcher(self) -> BundleWatcher:
         from ftl_scraper.watch.pools_changes import PoolsWatcher
 
         return PoolsWatcher()
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        if not self.url_on_ftl():
-            return
-        for request in self.poll_requests():
-            yield request
 
     def poll_requests(self) -> list[scrapy.Request]:
         """The first pages of a crawl, or of a watch's poll (the pools page adds pools it lists anew)."""

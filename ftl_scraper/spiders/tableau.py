@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
@@ -26,18 +25,13 @@ class TableauSpider(TableauPagesSpider):
     """
 
     name = "tableau"
-    #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[TableauArguments]] = TableauArguments
+    arguments: TableauArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args:
-            raise TypeError("TableauSpider takes keyword arguments only")
-        self.arguments = self.arguments_model.parse(kwargs)
-        super().__init__()
+        super().__init__(*args, **kwargs)
         self.event_id = self.arguments.event_id
         self.tableau_id = self.arguments.tableau_id
-        self.force_refresh = self.arguments.force_refresh
-        self.partial = self.arguments.partial
 
     def make_watcher(self) -> BundleWatcher:
         from ftl_scraper.watch.tableau_changes import TableauWatcher
@@ -46,12 +40,6 @@ class TableauSpider(TableauPagesSpider):
 
     def error_context(self) -> dict[str, str]:
         return {"event_id": self.event_id, "tableau_id": self.tableau_id}
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        if not self.url_on_ftl():
-            return
-        for request in self.poll_requests():
-            yield request
 
     def poll_requests(self) -> list[scrapy.Request]:
         """The trees JSON, first page of a crawl or of a watch's poll (it requests the trees)."""

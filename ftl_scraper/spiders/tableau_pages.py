@@ -29,8 +29,8 @@ class TableauPagesSpider(FtlSpider):
     trees a poll does not fetch (finished ones) are left out.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         #: in a watch, each tableau's trees of its latest trees JSON (a 304 answer to it lists none)
         self.known_trees: dict[str, Sequence[TreeListing]] = {}
 

@@ -25,18 +25,13 @@ class TournamentSpider(EventPagesSpider, UnitsOfWork):
     """
 
     name = "tournament"
-    #: validates the ``-a`` arguments; the ``crawl`` command checks them with it before crawling
     arguments_model: ClassVar[type[TournamentArguments]] = TournamentArguments
     incomplete_output = "every event written, some with errors"
     arguments: TournamentArguments
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args:
-            raise TypeError("TournamentSpider takes keyword arguments only")
-        self.arguments = self.arguments_model.parse(kwargs)
-        super().__init__()
+        super().__init__(*args, **kwargs)
         self.tournament_id = self.arguments.tournament_id
-        self.force_refresh = self.arguments.force_refresh
         #: the event page read to find the tournament, kept so it is not fetched twice
         self._first_event_page: tuple[str, EventPage] | None = None
 
