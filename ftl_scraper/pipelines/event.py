@@ -9,24 +9,11 @@ from pydantic import BaseModel, ValidationError
 from scrapy.exceptions import DropItem, NotConfigured
 
 from ftl_scraper.errors import FtlError, ParseError
-from ftl_scraper.items import (
-    EventPageRead,
-    FailedEventPage,
-    FailedPage,
-    FailedTableauPage,
-    FinalResultsPage,
-    PageKind,
-    PoolFragmentPage,
-    PoolIdsPage,
-    PoolResultsPage,
-    TableauTreePage,
-    TableauTreesPage,
-    UnchangedEventPage,
-    UnchangedPage,
-    UnchangedTableauPage,
-)
+from ftl_scraper.items import EventPageRead, FailedEventPage, FinalResultsPage, PageKind, UnchangedEventPage
 from ftl_scraper.parsers import parse_final_results
 from ftl_scraper.pipelines.event_assembly import EventAssembly
+from ftl_scraper.pipelines.pool_round_assembly import PoolRoundPageItem
+from ftl_scraper.pipelines.tableau_assembly import TableauPageItem
 from ftl_scraper.watch.assemblies import PollAssemblies
 
 if TYPE_CHECKING:
@@ -35,8 +22,8 @@ if TYPE_CHECKING:
     from ftl_scraper.spiders.event_pages import EventPagesSpider
     from ftl_scraper.watch.polling import PollPlan
 
-_POOL_ROUND_ITEMS = (PoolIdsPage, PoolFragmentPage, PoolResultsPage, FailedPage, UnchangedPage)
-_TABLEAU_ITEMS = (TableauTreesPage, TableauTreePage, FailedTableauPage, UnchangedTableauPage)
+#: the pages of the event itself; its rounds' and tableaus' pages are their assemblies' item types
+_EVENT_ITEMS = EventPageRead | FinalResultsPage | FailedEventPage | UnchangedEventPage
 
 
 class EventBundlePipeline:
@@ -94,15 +81,7 @@ class EventBundlePipeline:
             )
 
     def event_id_of(self, item: Any) -> str:
-        known = (
-            EventPageRead,
-            FinalResultsPage,
-            FailedEventPage,
-            UnchangedEventPage,
-            *_POOL_ROUND_ITEMS,
-            *_TABLEAU_ITEMS,
-        )
-        if not isinstance(item, known):
+        if not isinstance(item, _EVENT_ITEMS | PoolRoundPageItem | TableauPageItem):
             raise TypeError(f"{type(self).__name__} does not know items of type {type(item)}")
         return item.event_id
 
@@ -120,7 +99,7 @@ class EventBundlePipeline:
                 error.with_context(url=item.url)
                 assembly.record_failed_page(PageKind.FINAL_RESULTS, error)
                 self.spider.record_error(error)
-        elif isinstance(item, _TABLEAU_ITEMS):
+        elif isinstance(item, TableauPageItem):
             tableau = assembly.tableau(item.tableau_id)
             if tableau is None:
                 raise DropItem(f"tableau {item.tableau_id} is not linked by its event page")
