@@ -21,7 +21,7 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from ftl_scraper.distributed.checks import is_shared_crawl
-from ftl_scraper.distributed.redis_crawl import connect
+from ftl_scraper.distributed.redis_crawl import connect, lease_seconds, shared_cap
 from ftl_scraper.distributed.units import is_unit_opener
 
 #: meta key holding the slot a request holds while it is downloaded
@@ -89,10 +89,7 @@ class SharedHostCapMiddleware:
         settings = crawler.settings
         if not is_shared_crawl(settings):
             raise NotConfigured
-        cap = settings.getint("FTL_SHARED_HOST_CAP") or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
-        # a slot outlives any download (timeout, then the retry wait is outside it) by a margin
-        lease = 2 * settings.getfloat("DOWNLOAD_TIMEOUT") + 5
-        return cls(HostSlots(connect(settings["REDIS_URL"]), cap, lease))
+        return cls(HostSlots(connect(settings["REDIS_URL"]), shared_cap(settings), lease_seconds(settings)))
 
     async def process_request(self, request: Request) -> None:
         if is_unit_opener(request):

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import redis
 from scrapy import Spider
+from scrapy.settings import BaseSettings
 from scrapy_redis.queue import FifoQueue
 
 from ftl_scraper.errors import InvalidArgumentError
@@ -66,6 +67,17 @@ if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
 end
 for i = 2, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 """
+
+
+def shared_cap(settings: BaseSettings) -> int:
+    """Requests in flight to FTL across every worker: ``FTL_SHARED_HOST_CAP``, else one worker's cap."""
+    return settings.getint("FTL_SHARED_HOST_CAP") or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+
+
+def lease_seconds(settings: BaseSettings) -> float:
+    """How long a worker's claim (a unit, a host slot) lasts unless renewed: longer than any
+    download (its timeout, and a retry's wait is outside it), by a margin."""
+    return 2 * settings.getfloat("DOWNLOAD_TIMEOUT") + 5
 
 
 def connect(redis_url: str) -> redis.Redis:

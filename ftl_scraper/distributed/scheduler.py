@@ -22,7 +22,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from ftl_scraper.distributed.redis_crawl import RedisCrawl, connect, crawl_key
+from ftl_scraper.distributed.redis_crawl import RedisCrawl, connect, crawl_key, lease_seconds, shared_cap
 from ftl_scraper.distributed.units import CLAIMED_META, UNIT_META
 
 logger = logging.getLogger(__name__)
@@ -63,12 +63,10 @@ class RedisUnitScheduler:
         model = getattr(spider, "arguments", None)
         arguments = model.model_dump() if isinstance(model, BaseModel) else {}
         prefix = crawl_key(spider, arguments, settings.get("FTL_CRAWL_ID"))
-        lease = 2 * settings.getfloat("DOWNLOAD_TIMEOUT") + 5
+        lease = lease_seconds(settings)
         self.crawl = RedisCrawl(self.server, spider, prefix, lease, settings.getint("FTL_REDIS_KEEP"))
         self.dupefilter = RFPDupeFilter(self.server, self.crawl.dupefilter_key)
-        self.claim_below = settings.getint("FTL_SHARED_HOST_CAP") or settings.getint(
-            "CONCURRENT_REQUESTS_PER_DOMAIN"
-        )
+        self.claim_below = shared_cap(settings)
         self.crawler.stats.set_value("ftl/shared/units_claimed", 0)
         self.crawler.stats.set_value("ftl/shared/units_queued", 0)
         logger.info(
