@@ -9,9 +9,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ftl_scraper.errors import CrawlTimeoutError, FtlError
 from ftl_scraper.login.credentials import CREDENTIAL_SETTINGS
@@ -26,6 +26,11 @@ from ftl_scraper.spiders.arguments import (
     TableauArguments,
     TournamentArguments,
 )
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ftl_scraper.run.client import FtlClient
 
 _OUTCOME_FILE = "outcome.json"
 
@@ -56,16 +61,18 @@ def fetch_pools_bundle(
     or restarted); credentials then travel in its environment only.
     """
     arguments = {"event": event_id, "round": pool_round_id}
-    # fail on a bad ID here, with the same message the CLI gives, before starting a process
-    PoolsArguments.parse(arguments)
-    client = default_client({**(settings or {}), **_download_timeout(timeout)})
-    if client is not None:
-        bundle = client.pools(
+    _check_arguments(PoolsArguments, arguments, settings)
+    return _fetch_bundle(
+        "pools",
+        arguments,
+        {"force_refresh": force_refresh, "partial": partial},
+        lambda client: client.pools(
             event_id, pool_round_id, force_refresh=force_refresh, partial=partial, timeout=total_timeout
-        )
-        return bundle.model_dump(mode="json")
-    arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
-    return _fetch_one("pools", arguments, timeout, total_timeout, settings)
+        ),
+        timeout,
+        total_timeout,
+        settings,
+    )
 
 
 def fetch_tableau_bundle(
@@ -83,15 +90,18 @@ def fetch_tableau_bundle(
     Arguments, errors, the in-process client and the child process as for ``fetch_pools_bundle``.
     """
     arguments = {"event": event_id, "tableau": tableau_id}
-    TableauArguments.parse(arguments)
-    client = default_client({**(settings or {}), **_download_timeout(timeout)})
-    if client is not None:
-        bundle = client.tableau(
+    _check_arguments(TableauArguments, arguments, settings)
+    return _fetch_bundle(
+        "tableau",
+        arguments,
+        {"force_refresh": force_refresh, "partial": partial},
+        lambda client: client.tableau(
             event_id, tableau_id, force_refresh=force_refresh, partial=partial, timeout=total_timeout
-        )
-        return bundle.model_dump(mode="json")
-    arguments |= {"force_refresh": str(int(force_refresh)), "partial": str(int(partial))}
-    return _fetch_one("tableau", arguments, timeout, total_timeout, settings)
+        ),
+        timeout,
+        total_timeout,
+        settings,
+    )
 
 
 def fetch_event_bundle(
@@ -112,13 +122,15 @@ def fetch_event_bundle(
     """
     arguments = given_arguments({"event": event_id, "url": url})
     _check_arguments(EventArguments, arguments, settings)
-    client = default_client({**(settings or {}), **_download_timeout(timeout)})
-    if client is not None:
-        return client.event(event_id, url=url, force_refresh=force_refresh, timeout=total_timeout).model_dump(
-            mode="json"
-        )
-    arguments["force_refresh"] = str(int(force_refresh))
-    return _fetch_one("event", arguments, timeout, total_timeout, settings)
+    return _fetch_bundle(
+        "event",
+        arguments,
+        {"force_refresh": force_refresh},
+        lambda client: client.event(event_id, url=url, force_refresh=force_refresh, timeout=total_timeout),
+        timeout,
+        total_timeout,
+        settings,
+    )
 
 
 def fetch_tournament(
@@ -154,6 +166,24 @@ def _check_arguments(
 ) -> None:
     # the same one-line errors the CLI gives, before any process starts or request goes out
     model.parse(arguments, base_url=(settings or {}).get("FTL_BASE_URL", DEFAULT_BASE_URL))
+
+
+def _fetch_bundle(
+    spider: str,
+    arguments: dict[str, str],
+    flags: dict[str, bool],
+    call_client: Callable[[FtlClient], BaseModel],
+    timeout: float | None,
+    total_timeout: float | None,
+    settings: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """One bundle, through the process's client for these settings (``call_client``), or from a
+    child process where this process runs another reactor."""
+    client = default_client({**(settings or {}), **_download_timeout(timeout)})
+    if client is not None:
+        return call_client(client).model_dump(mode="json")
+    flag_arguments = {name: str(int(value)) for name, value in flags.items()}
+    return _fetch_one(spider, {**arguments, **flag_arguments}, timeout, total_timeout, settings)
 
 
 def _fetch_one(
