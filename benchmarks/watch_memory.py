@@ -27,11 +27,11 @@ import multiprocessing
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
@@ -52,6 +52,7 @@ from tests.fakeftl import (  # noqa: E402
     generate_event,
     generate_tableau,
 )
+from tests.fakeftl.frames import FrameTimeline  # noqa: E402
 
 SPIDERS: dict[str, type[FtlSpider]] = {"pools": PoolsSpider, "tableau": TableauSpider}
 
@@ -136,18 +137,7 @@ def watched_timeline(spider: str, size: int) -> tuple[RoundTimeline | TableauTim
     return TableauTimeline(tableau), {"event": tableau.event_id, "tableau": tableau.tableau_id}
 
 
-class Timeline(Protocol):
-    """What the stand-in serves, step by step (``RoundTimeline``, ``TableauTimeline``, ``EventTimeline``)."""
-
-    @property
-    def frames(self) -> Sequence[object]: ...
-
-    def install(self, server: FakeFtlServer) -> None: ...
-
-    def advance(self) -> bool: ...
-
-
-def serve(connection: Connection, timeline: Timeline, spider_arguments: dict[str, str]) -> None:
+def serve(connection: Connection, timeline: FrameTimeline[Any], spider_arguments: dict[str, str]) -> None:
     """The child process: the stand-in FTL serving ``timeline``, moved on when told to."""
     requests = 0
     with FakeFtlServer(validators=True) as server:

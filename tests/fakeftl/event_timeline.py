@@ -14,6 +14,7 @@ import dataclasses
 from typing import Any
 
 from .event import FakeEvent
+from .frames import FrameTimeline
 from .tableau import FakeTableau
 from .tableau_timeline import TableauTimeline
 from .timeline import RoundTimeline
@@ -33,8 +34,8 @@ class EventFrame:
         return self.tournament.events[0]
 
 
-class EventTimeline:
-    """Frames of one event; ``advance()`` moves what ``install``-ed servers serve to the next frame."""
+class EventTimeline(FrameTimeline[EventFrame]):
+    """Frames of one event (``FrameTimeline``)."""
 
     def __init__(
         self, tournament: FakeTournament, *, bouts_per_frame: int = 3, steps_per_frame: int = 2
@@ -49,31 +50,14 @@ class EventTimeline:
         self.tableau_timelines = [
             TableauTimeline(tableau, steps_per_frame=steps_per_frame) for tableau in self.final.tableaus
         ]
-        self.frames = self._build_frames()
-        self.index = 0
-        self._servers: list[Any] = []
+        super().__init__(self._build_frames())
 
     @property
     def event_id(self) -> str:
         return self.final.event_id
 
-    @property
-    def frame(self) -> EventFrame:
-        return self.frames[self.index]
-
-    def install(self, server: Any) -> None:
-        """Serve the current frame on ``server`` (a FakeFtlServer), and every later one as it comes."""
-        self._servers.append(server)
-        server.add_tournament(self.frame.tournament)
-
-    def advance(self) -> bool:
-        """Move to the next frame; False when the last frame is already served."""
-        if self.index + 1 >= len(self.frames):
-            return False
-        self.index += 1
-        for server in self._servers:
-            server.add_tournament(self.frame.tournament)
-        return True
+    def serve(self, server: Any, frame: EventFrame) -> None:
+        server.add_tournament(frame.tournament)
 
     def bundle_at(self, index: int) -> dict[str, Any]:
         """The event's bundle as a correct crawl of frame ``index`` exports it."""
@@ -82,10 +66,6 @@ class EventTimeline:
     def snapshot_line(self) -> dict[str, Any]:
         """The first line of a watch started at frame 0 (``at`` left out)."""
         return {"event_id": self.event_id, "type": "snapshot", "bundle": self.bundle_at(0)}
-
-    def expected_lines(self) -> list[dict[str, Any]]:
-        """Every line a watch from frame 0 to the end writes, in order (``at`` left out)."""
-        return [self.snapshot_line()] + [change for frame in self.frames[1:] for change in frame.changes]
 
     def first_frame_showing(self, part_id: str) -> int:
         """The first frame whose tab bar links this pool round or tableau."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from .frames import FrameTimeline
 from .tableau import BRONZE_MEDAL, BYE, FakeTableau, FakeTree, PlannedBout, Side
 
 # a bout of the tableau: its tree ID, column and index in the column
@@ -29,32 +30,15 @@ class TableauFrame:
     changes: list[dict[str, Any]]
 
 
-class TableauTimeline:
-    """Frames of one tableau; ``advance()`` moves what ``install``-ed servers serve to the next frame."""
+class TableauTimeline(FrameTimeline[TableauFrame]):
+    """Frames of one tableau (``FrameTimeline``)."""
 
     def __init__(self, final: FakeTableau, *, steps_per_frame: int = 1) -> None:
         self.final = final
-        self.frames = _build_frames(final, steps_per_frame=steps_per_frame)
-        self.index = 0
-        self._servers: list[Any] = []
+        super().__init__(_build_frames(final, steps_per_frame=steps_per_frame))
 
-    @property
-    def frame(self) -> TableauFrame:
-        return self.frames[self.index]
-
-    def install(self, server: Any) -> None:
-        """Serve the current frame on ``server`` (a FakeFtlServer), and every later one as it comes."""
-        self._servers.append(server)
-        server.add_tableau(self.frame.tableau)
-
-    def advance(self) -> bool:
-        """Move to the next frame; False when the last frame is already served."""
-        if self.index + 1 >= len(self.frames):
-            return False
-        self.index += 1
-        for server in self._servers:
-            server.add_tableau(self.frame.tableau)
-        return True
+    def serve(self, server: Any, frame: TableauFrame) -> None:
+        server.add_tableau(frame.tableau)
 
     def snapshot_line(self) -> dict[str, Any]:
         """The first line of a watch started at frame 0 (``at`` left out)."""
@@ -65,10 +49,6 @@ class TableauTimeline:
             "type": "snapshot",
             "bundle": bundle,
         }
-
-    def expected_lines(self) -> list[dict[str, Any]]:
-        """Every line a watch from frame 0 to the end writes, in order (``at`` left out)."""
-        return [self.snapshot_line()] + [change for frame in self.frames[1:] for change in frame.changes]
 
     def first_finished_frame(self, tree_id: str) -> int:
         """The first frame at which the tree has its winner."""

@@ -16,6 +16,7 @@ from typing import Any
 from ftl_scraper.models import Pool, PoolBout, PoolFencer, PoolResults
 
 from .event import FakeEvent, fencer_totals, round_half_up
+from .frames import FrameTimeline
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,40 +27,21 @@ class Frame:
     changes: list[dict[str, Any]]
 
 
-class RoundTimeline:
-    """Frames of one round; ``advance()`` moves what ``install``-ed servers serve to the next frame."""
+class RoundTimeline(FrameTimeline[Frame]):
+    """Frames of one round (``FrameTimeline``)."""
 
     def __init__(self, final: FakeEvent, *, bouts_per_frame: int = 1, strips_per_frame: int = 2) -> None:
         self.final = final
-        self.frames = _build_frames(final, bouts_per_frame=bouts_per_frame, strips_per_frame=strips_per_frame)
-        self.index = 0
-        self._servers: list[Any] = []
+        super().__init__(
+            _build_frames(final, bouts_per_frame=bouts_per_frame, strips_per_frame=strips_per_frame)
+        )
 
-    @property
-    def frame(self) -> Frame:
-        return self.frames[self.index]
-
-    def install(self, server: Any) -> None:
-        """Serve the current frame on ``server`` (a FakeFtlServer), and every later one as it comes."""
-        self._servers.append(server)
-        server.add_event(self.frame.event)
-
-    def advance(self) -> bool:
-        """Move to the next frame; False when the last frame is already served."""
-        if self.index + 1 >= len(self.frames):
-            return False
-        self.index += 1
-        for server in self._servers:
-            server.add_event(self.frame.event)
-        return True
+    def serve(self, server: Any, frame: Frame) -> None:
+        server.add_event(frame.event)
 
     def snapshot_line(self) -> dict[str, Any]:
         """The first line of a watch started at frame 0 (``at`` left out)."""
         return {**self._round_ids(), "type": "snapshot", "bundle": self.frames[0].event.expected_bundle()}
-
-    def expected_lines(self) -> list[dict[str, Any]]:
-        """Every line a watch from frame 0 to the end writes, in order (``at`` left out)."""
-        return [self.snapshot_line()] + [change for frame in self.frames[1:] for change in frame.changes]
 
     def first_finished_frame(self, pool_id: str) -> int:
         """The first frame at which the pool has no pending bout."""
